@@ -1,0 +1,72 @@
+# Your exercise: replace each `raise NotImplementedError` by an implementation.
+
+"""Gradient clipping: by value, by norm, and by the global norm of all gradients.
+
+`grads` is a list of arrays (one per parameter); results are new arrays and the
+inputs are left untouched.
+
+Course page: docs/ann/gradient-clipping.md
+"""
+
+import numpy as np
+
+
+def clip_by_value(grads, clip_value):
+    """Clamp every element of every gradient to [-clip_value, clip_value].
+
+    Matches torch.nn.utils.clip_grad_value_.
+
+    Args:
+        grads: list of float arrays of any shapes.
+        clip_value: positive float.
+    Returns:
+        list of new arrays, same shapes as grads.
+
+    Pitfall: clamping element-wise changes the DIRECTION of the gradient; that is
+    what clip_by_norm avoids. np.clip(g, ..., out=g) would modify the caller's arrays.
+    Read: docs/ann/gradient-clipping.md
+    """
+    raise NotImplementedError("clip_by_value")
+
+
+def clip_by_norm(grad, max_norm):
+    """Rescale one array so its L2 norm is at most max_norm.
+
+    scale = min(1, max_norm / (||grad||_2 + 1e-6));  returns grad * scale.
+
+    Args:
+        grad: one float array of any shape.
+        max_norm: positive float.
+    Returns:
+        new array of grad's shape.
+
+    Pitfall: the norm is over ALL elements of the array (np.linalg.norm(grad) of
+    a 2-D array is the Frobenius norm, which is right; axis=0 would give per-column
+    norms). Gradients already below max_norm must come back unchanged.
+    Read: docs/ann/gradient-clipping.md
+    """
+    raise NotImplementedError("clip_by_norm")
+
+
+def clip_by_global_norm(grads, max_norm, norm_type=2.0):
+    """Scale ALL gradients by one common factor so their joint norm is at most max_norm.
+
+    total_norm = the norm_type-norm of all elements of all arrays taken together
+    (norm_type=float("inf"): the largest absolute element), computed BEFORE clipping;
+    every array is multiplied by min(1, max_norm / (total_norm + 1e-6)).
+    Matches torch.nn.utils.clip_grad_norm_.
+
+    Args:
+        grads: list of float arrays of any shapes.
+        max_norm: positive float.
+        norm_type: p of the p-norm: 1, 2 (default) or float("inf"), or any p > 0.
+    Returns:
+        (clipped, total_norm): a list of new arrays with grads' shapes, and the
+        total norm before clipping as a Python float.
+
+    Pitfall: clipping each array by its own norm (per-tensor) changes the relative
+    sizes of the gradients; the global norm keeps the overall direction. Return
+    the norm measured before clipping, not after.
+    Read: docs/ann/gradient-clipping.md
+    """
+    raise NotImplementedError("clip_by_global_norm")
