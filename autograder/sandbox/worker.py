@@ -1,0 +1,255 @@
+"""The sandboxed worker: imports a submission's modules and calls its functions.
+
+This file never runs inside the grader. Its source, after wire.py's and
+probes.py's, is handed to a fresh `python -I -B -c` in a scratch copy of the
+submission. It reads call requests on stdin and answers on a private pipe, with
+plain data only; the grader compares and scores. Everything it needs from the
+standard library and NumPy is bound to local names BEFORE any submission code
+runs, so monkeypatching those modules later cannot reach the worker's own code.
+"""
+import importlib
+import json
+import os
+import resource
+import sys
+import sysconfig
+
+import numpy as np
+
+FORBIDDEN_MODULES = frozenset({"autograder", "solutions", "tests", "conftest", "benchmarks", "tools"})
+
+
+class _Blocker:
+    """Import hook refusing the course's own packages, whatever sys.path says."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN_MODULES:
+            raise ImportError(f"{name} is not available to a submission")
+        return None
+
+
+class _CappedText:
+    """A text stream that keeps the first `limit` characters written and drops the rest."""
+
+    def __init__(self, limit):
+        self.limit, self.kept = limit, []
+        self.size = 0
+
+    def write(self, text):
+        text = str(text)
+        if self.size < self.limit:
+            self.kept.append(text[: self.limit - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _limit(which, value):
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass  # a limit this platform or user cannot set; the grader's wall clock still applies
+
+
+def _confine_imports(scratch):
+    paths = sysconfig.get_paths()
+    allowed = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    keep = [scratch]
+    for entry in sys.path:
+        real = os.path.realpath(entry or ".")
+        if real in allowed or os.path.basename(real) in ("lib-dynload", "site-packages", "dist-packages") or (
+            real.endswith(".zip") and os.path.dirname(real) in {os.path.dirname(p) for p in allowed}
+        ):
+            keep.append(entry)
+    sys.path[:] = keep
+    # Editable installs and other path hooks live in sys.meta_path; keep only the interpreter's own finders.
+    standard = ("BuiltinImporter", "FrozenImporter", "PathFinder")
+    sys.meta_path[:] = [_Blocker] + [f for f in sys.meta_path if getattr(f, "__name__", type(f).__name__) in standard]
+    sys.path_importer_cache.clear()
+    for name in list(sys.modules):
+        if name.split(".")[0] in FORBIDDEN_MODULES:
+            del sys.modules[name]
+
+
+def main():
+    scratch, result_fd, limits = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+
+    # Private copies of the channels; the submission's stdin/stdout/stderr go nowhere.
+    command_fd = os.dup(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    printed = _CappedText(limits["output_chars"])
+    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = printed
+
+    _limit(resource.RLIMIT_AS, limits["memory_bytes"])
+    _limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
+    _limit(resource.RLIMIT_FSIZE, limits["file_bytes"])
+    _limit(resource.RLIMIT_CORE, 0)
+    if os.getuid() != 0:
+        _limit(resource.RLIMIT_NPROC, 0)  # no child processes at all (root is exempt from this limit)
+
+    _confine_imports(scratch)
+    os.chdir(scratch)
+
+    # Bound now, before the submission can patch anything.
+    read, write = os.read, os.write
+    ndarray, shares_memory, may_share_memory = np.ndarray, np.shares_memory, np.may_share_memory
+    default_rng, get_state = np.random.default_rng, np.random.get_state
+    array_equal, generic, Generator = np.array_equal, np.generic, np.random.Generator
+    exit_ = os._exit
+    import_module, modules = importlib.import_module, sys.modules
+    exc_info = sys.exc_info
+    encode_, read_message_, build_probe_, Special_, WireError_ = encode, read_message, build_probe, Special, WireError
+    base_exception, type_, len_, isinstance_, str_, repr_ = BaseException, type, len, isinstance, str, repr
+    float_, int_, bool_types = float, int, (bool, np.bool_)
+    results = {}
+
+    def send(message):
+        data = encode_(message, convert=describe)
+        view = memoryview(data)
+        while view:
+            view = view[write(result_fd, view) :]
+
+    def describe(v):
+        kind = type_(v)
+        if kind is ndarray or kind in (float_, int_, bool, str_, list, tuple, dict) or v is None:
+            return None
+        if isinstance_(v, generic) and kind.__module__ == "numpy":
+            return {"__special__": "numpy_scalar", "data": {"type": kind.__name__, "value": v.item()}}
+        if isinstance_(v, ndarray):
+            what = f"{kind.__name__} (a subclass of numpy.ndarray)"
+        else:
+            what = kind.__name__
+        return {"__special__": "unsendable", "data": what}
+
+    def error_text(error):
+        kind = type_(error)
+        name = getattr(kind, "__name__", "exception")
+        try:
+            text = str_(error)
+        except base_exception:
+            text = ""
+        where = ""
+        tb = exc_info()[2]
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(scratch):
+                where = f" ({os.path.basename(filename)}, line {tb.tb_lineno})"
+            tb = tb.tb_next
+        return f"{name}: {text[:300]}{where}" if text else f"{name}{where}"
+
+    def resolve(value):
+        if type_(value) is Special_:
+            if value.kind == "rng":
+                return default_rng(value.data)
+            if value.kind == "probe":
+                return build_probe_(value.data)
+            if value.kind == "result":
+                if value.data["id"] not in results:
+                    raise LookupError("depends on an earlier call that did not complete")
+                result = results[value.data["id"]]
+                pick = value.data.get("pick")
+                return result if pick is None else result[pick]
+        if type_(value) is list:
+            return [resolve(v) for v in value]
+        if type_(value) is tuple:
+            return tuple(resolve(v) for v in value)
+        if type_(value) is dict:
+            return {k: resolve(v) for k, v in value.items()}
+        return value
+
+    def arrays_in(value, found, depth=0):
+        if depth > 8:
+            return found
+        if type_(value) is ndarray:
+            found.append(value)
+        elif type_(value) in (list, tuple):
+            for v in value[:1000]:
+                arrays_in(v, found, depth + 1)
+        elif type_(value) is dict:
+            for v in list(value.values())[:1000]:
+                arrays_in(v, found, depth + 1)
+        return found
+
+    def aliases(output, inputs):
+        for out in arrays_in(output, []):
+            for arg in inputs:
+                try:
+                    if shares_memory(out, arg, max_work=10_000):
+                        return True
+                except base_exception:
+                    if may_share_memory(out, arg):
+                        return True
+        return False
+
+    def call(request):
+        module = modules.get(request["module"])
+        if module is None:
+            return {"status": "import_error", "error": "module was not imported"}
+        function = getattr(module, request["function"], None)
+        if function is None or not callable(function):
+            return {"status": "missing", "error": f"{request['module']}.py has no function {request['function']}"}
+        try:
+            args = resolve(request["args"])
+            kwargs = resolve(request["kwargs"])
+        except LookupError as error:
+            return {"status": "skipped", "error": str_(error)}
+        input_arrays = arrays_in([args, kwargs], [])
+        rngs = [a for a in list(args) + list(kwargs.values()) if isinstance_(a, Generator)]
+        rng_before = [repr_(r.bit_generator.state) for r in rngs]
+        global_before = get_state()[1].copy()
+        try:
+            output = function(*args, **kwargs)
+        except base_exception as error:
+            return {"status": "raised", "error": error_text(error), "exception": type_(error).__name__}
+        reply = {"status": "ok"}
+        if request.get("keep"):
+            results[request["id"]] = output
+        pick = request.get("pick")
+        if pick is not None:
+            if type_(output) not in (tuple, list) or len_(output) <= pick:
+                what = getattr(type_(output), "__name__", "object")
+                return {"status": "bad_output", "error": f"expected a tuple of at least {pick + 1} items, got {what}"}
+            output = output[pick]
+        reply["value"] = output
+        reply["args_after"] = [args, kwargs]
+        reply["aliases_input"] = aliases(output, input_arrays)
+        reply["rng_used"] = any(repr_(r.bit_generator.state) != s for r, s in zip(rngs, rng_before))
+        reply["global_random_used"] = not array_equal(get_state()[1], global_before)
+        return reply
+
+    def handle(request):
+        if request["op"] == "import":
+            try:
+                import_module(request["module"])
+                return {"status": "ok"}
+            except base_exception as error:
+                return {"status": "import_error", "error": error_text(error)}
+        return call(request)
+
+    send({"status": "ready"})
+    while True:
+        try:
+            request = read_message_(lambda n: read(command_fd, n))
+        except WireError_:
+            break
+        if request is None:
+            break
+        try:
+            reply = handle(request)
+            send(reply)
+        except WireError_ as error:
+            send({"status": "bad_output", "error": f"the result cannot be graded: {error}"})
+        except base_exception as error:  # the submission broke something the worker itself uses
+            send({"status": "raised", "error": error_text(error)})
+    exit_(0)
+
+
+main()

@@ -1,0 +1,49 @@
+/* MathJax 3 for the course site (loaded before assets/vendor/mathjax/tex-chtml.js).
+ *
+ * Two kinds of maths reach the browser:
+ *  - Markdown pages: pymdownx.arithmatex (generic mode) wraps every formula in an
+ *    element of class "arithmatex", with \( \) or \[ \] delimiters;
+ *  - notebook pages: mkdocs-jupyter (nbconvert) leaves the $...$ and $$...$$ of
+ *    Markdown cells as they are, inside elements of class "jp-RenderedMarkdown"
+ *    (and LaTeX outputs inside "jp-RenderedLatex").
+ * MathJax skips the whole page (ignoreHtmlClass matches every class) except those
+ * elements, so a dollar sign in code or prose elsewhere is never taken for maths.
+ */
+window.MathJax = {
+  tex: {
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
+    processEscapes: true,
+    processEnvironments: true,
+    tags: "none"
+  },
+  options: {
+    ignoreHtmlClass: ".*|",
+    processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput"
+  }
+};
+
+/* Material's instant navigation swaps the page content without reloading the page:
+ * typeset the new content each time, once MathJax has started. The first emission
+ * is the initial page load, which MathJax typesets by itself on start-up. */
+(function () {
+  var initial = true;
+  function retypeset() {
+    var mj = window.MathJax;
+    if (!mj || !mj.startup || !mj.startup.promise) return;
+    mj.startup.promise = mj.startup.promise.then(function () {
+      mj.startup.output.clearCache();
+      mj.typesetClear();
+      mj.texReset();
+      return mj.typesetPromise();
+    }).catch(function (err) {
+      console.warn("MathJax typesetting failed:", err);
+    });
+  }
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(function () {
+      if (initial) { initial = false; return; }
+      retypeset();
+    });
+  }
+})();
