@@ -1,0 +1,45 @@
+"""Checks of clipping.py: the three clipping rules as torch applies them, under and over the threshold."""
+import numpy as np
+
+from autograder.spec import ValueCheck
+
+SHAPES = ((3, 4), (5,), (2, 2, 3))
+
+
+def grads(scale, shapes=SHAPES):
+    return lambda rng: ([rng.normal(0.0, scale, size=s) for s in shapes],)
+
+
+def by_value(scale, clip_value):
+    return ValueCheck("clipping.clip_by_value", f"clip_by_value of {len(SHAPES)} arrays (std {scale}) at {clip_value}",
+                      inputs=lambda rng: (*grads(scale)(rng), clip_value))
+
+
+def by_norm(shape, scale, max_norm):
+    return ValueCheck("clipping.clip_by_norm", f"clip_by_norm of a {shape} array (std {scale}), max_norm {max_norm}",
+                      inputs=lambda rng: (rng.normal(0.0, scale, size=shape), max_norm))
+
+
+def by_global_norm(scale, max_norm, norm_type=None):
+    kwargs = {} if norm_type is None else {"norm_type": norm_type}
+    return ValueCheck("clipping.clip_by_global_norm",
+                      f"clip_by_global_norm of {len(SHAPES)} arrays (std {scale}), max_norm {max_norm}"
+                      + (f", norm_type {norm_type}" if norm_type is not None else ""),
+                      inputs=lambda rng: (*grads(scale)(rng), max_norm), kwargs=kwargs)
+
+
+CHECKS = [
+    by_value(2.0, 0.7),
+    by_value(0.1, 5.0),
+    by_norm((4, 3), 2.0, 1.5),
+    by_norm((6,), 0.1, 10.0),
+    by_norm((3, 5), 1e-9, 1.0),
+    ValueCheck("clipping.clip_by_norm", "clip_by_norm of an all-zero gradient",
+               inputs=lambda rng: (np.zeros((2, 3)), 1.0)),
+    by_global_norm(2.0, 1.5),
+    by_global_norm(2.0, 3.0, 1),
+    by_global_norm(2.0, 0.5, float("inf")),
+    by_global_norm(0.01, 10.0),
+    ValueCheck("clipping.clip_by_global_norm", "clip_by_global_norm of all-zero gradients",
+               inputs=lambda rng: ([np.zeros((2, 3)), np.zeros(4)], 1.0)),
+]

@@ -1,0 +1,39 @@
+"""Checks of gradcheck.py: central differences that honour h, on arrays of any rank, x restored."""
+import numpy as np
+
+from autograder.sandbox.wire import Special
+from autograder.spec import ValueCheck
+
+
+def numerical(shape, **kwargs):
+    def make(rng):
+        probe = Special("probe", {"name": "cubic", "params": {"c": float(rng.uniform(0.5, 2.0)),
+                                                              "B": rng.normal(size=shape)}})
+        return probe, rng.uniform(-2.0, 2.0, size=shape)
+
+    return ValueCheck("gradcheck.numerical_gradient",
+                      f"numerical_gradient of sum(c x^3 + B x) at x of shape {shape}" + (f" with {kwargs}" if kwargs else ""),
+                      inputs=make, kwargs=kwargs)
+
+
+def errors(shape):
+    def make(rng):
+        a = rng.normal(size=shape)
+        b = a * (1 + rng.normal(scale=1e-3, size=shape))
+        b.flat[0] = a.flat[0] = 0.0  # both zero: the 1e-8 floor keeps this entry at 0
+        b.flat[-1] = a.flat[-1] + 0.5  # one clearly wrong entry must dominate the max
+        return a, b
+
+    return ValueCheck("gradcheck.relative_error", f"relative_error of two {shape} arrays", inputs=make)
+
+
+CHECKS = [
+    numerical((3, 4), h=1e-2),
+    numerical((2, 3, 2), h=5e-3),
+    numerical((5,)),
+    numerical((), h=0.1),
+    errors((3, 4)),
+    errors((7,)),
+    ValueCheck("gradcheck.relative_error", "relative_error of identical arrays is 0",
+               inputs=lambda rng: (np.array([[0.0, 1.0], [2.0, -3.0]]), np.array([[0.0, 1.0], [2.0, -3.0]]))),
+]

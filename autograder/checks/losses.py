@@ -1,0 +1,54 @@
+"""Checks of losses.py: values and gradients on distinct shapes, and stability at the extremes."""
+import numpy as np
+
+from autograder.checks import away_from_zero, labels, probabilities
+from autograder.spec import ValueCheck
+
+
+def regression_pair(shape):
+    return lambda rng: (away_from_zero(rng, shape, 2.0), away_from_zero(rng, shape, 2.0))
+
+
+def probability_pair(shape, soft=False):
+    def make(rng):
+        p = probabilities(rng, shape)
+        y = rng.uniform(0, 1, size=shape) if soft else rng.integers(0, 2, size=shape).astype(np.float64)
+        return p, y
+
+    return make
+
+
+def logits_and_labels(n, classes, scale=3.0):
+    return lambda rng: (rng.normal(0, scale, size=(n, classes)), labels(rng, n, classes))
+
+
+EXTREME_P = (np.array([[0.0, 1.0, 0.0, 1.0, 0.3]]), np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]))
+EXTREME_LOGITS = (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, -1e4], [5e3, 5e3, -1e4], [0.0, 1.0, 2.0]]),
+                  np.array([0, 0, 1, 2]))
+
+CHECKS = [
+    ValueCheck("losses.mse", "mse of (6, 3) predictions", inputs=regression_pair((6, 3))),
+    ValueCheck("losses.mse", "mse of (5,) predictions", inputs=regression_pair((5,))),
+    ValueCheck("losses.mse_grad", "mse_grad of (6, 3) predictions", inputs=regression_pair((6, 3))),
+    ValueCheck("losses.mse_grad", "mse_grad of (4, 2, 3) predictions", inputs=regression_pair((4, 2, 3))),
+    ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy, (5, 4), hard targets",
+               inputs=probability_pair((5, 4))),
+    ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy, (7,), soft targets",
+               inputs=probability_pair((7,), soft=True)),
+    ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy with p exactly 0 and 1 (finite, as torch)",
+               inputs=lambda rng: tuple(a.copy() for a in EXTREME_P)),
+    ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (5, 4), hard targets",
+               inputs=probability_pair((5, 4))),
+    ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (3, 2), soft targets",
+               inputs=probability_pair((3, 2), soft=True)),
+    ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy, N=6, C=4", inputs=logits_and_labels(6, 4)),
+    ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy, N=3, C=10", inputs=logits_and_labels(3, 10, 1.0)),
+    ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy with logits of +-1e4",
+               inputs=lambda rng: tuple(a.copy() for a in EXTREME_LOGITS)),
+    ValueCheck("losses.softmax_cross_entropy_grad", "softmax_cross_entropy_grad, N=6, C=4",
+               inputs=logits_and_labels(6, 4)),
+    ValueCheck("losses.softmax_cross_entropy_grad", "softmax_cross_entropy_grad, N=3, C=10",
+               inputs=logits_and_labels(3, 10, 1.0)),
+    ValueCheck("losses.softmax_cross_entropy_grad", "softmax_cross_entropy_grad with logits of +-1e4",
+               inputs=lambda rng: tuple(a.copy() for a in EXTREME_LOGITS)),
+]

@@ -1,0 +1,87 @@
+"""Grade one submission: plan the calls, run them sandboxed, judge them in this process."""
+import secrets
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder import submission
+from autograder.checks import all_checks
+from autograder.mistakes import MODULES
+from autograder.reference import default_reference
+from autograder.sandbox import runner
+from autograder.spec import Verdict
+
+
+@dataclass
+class Outcome:
+    check: object
+    verdict: Verdict
+
+    @property
+    def score(self):
+        return self.check.points if self.verdict.passed else 0.0
+
+
+@dataclass
+class Report:
+    path: str
+    seed: int
+    outcomes: list
+    seconds: float
+    notes: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(o.score for o in self.outcomes)
+
+    @property
+    def max_score(self):
+        return sum(o.check.points for o in self.outcomes)
+
+    def module_scores(self):
+        scores = {}
+        for o in self.outcomes:
+            got, total = scores.get(o.check.module, (0.0, 0.0))
+            scores[o.check.module] = (got + o.score, total + o.check.points)
+        return scores
+
+
+def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
+          reference=None):
+    """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path."""
+    started = time.perf_counter()
+    seed = secrets.randbits(32) if seed is None else int(seed)
+    reference = reference or default_reference()
+    checks = all_checks(modules)
+    plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}")) for index, check in enumerate(checks)]
+    existing_children = frozenset(runner.children_of(__import__("os").getpid(), zombies=True))
+    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
+        found, notes = submission.prepare(path, scratch)
+        if user is not None:
+            Path(scratch).chmod(0o755)  # the unprivileged worker must be able to read the copy, nothing more
+        per_module = {}
+        for check, calls in plans:
+            if check.module in found:
+                per_module.setdefault(check.module, []).extend(calls)
+        observations = {}
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            jobs = [pool.submit(runner.run_module, scratch, module, calls, limits, python, user)
+                    for module, calls in per_module.items()]
+            for job in jobs:
+                observations.update(job.result())
+        runner.kill_strays(keep=existing_children)
+    outcomes = [Outcome(check, _judge(check, calls, observations, reference, found)) for check, calls in plans]
+    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes)
+
+
+def _judge(check, calls, observations, reference, found):
+    if check.module not in found:
+        return Verdict(False, f"{check.module}.py is missing from the submission")
+    try:
+        return check.judge(calls, observations, reference)
+    except Exception as error:  # noqa: BLE001 - one odd answer must not stop the other checks
+        return Verdict(False, f"the answer could not be graded ({type(error).__name__}: {error})")

@@ -1,0 +1,295 @@
+"""The kinds of check, declared as data by the modules in autograder/checks/.
+
+A check says which contract function it grades, how to draw its inputs, what
+the oracle is and how close is close enough. It turns into worker calls
+(`calls`), and judges the worker's observations against the reference
+(`judge`) entirely in the trusted process, naming a known mistake when the
+wrong answer is exactly what that mistake computes.
+"""
+import inspect
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from autograder import stats
+from autograder.compare import describe_type, mismatch, same_inputs
+from autograder.mistakes import mistakes_for
+from autograder.sandbox.runner import Call
+from autograder.sandbox.wire import Special
+
+RTOL, ATOL = 1e-6, 1e-8  # the contract's tolerance in float64
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    summary: str  # one line
+    details: list = field(default_factory=list)
+    mistake: object = None  # the Mistake recognised, if any
+
+
+@dataclass
+class Check:
+    function: str  # "module.function" graded
+    name: str  # what is checked, in words
+    points: float = 1.0
+    also_tags: tuple = ()  # other contract functions this check depends on
+
+    @property
+    def module(self):
+        return self.function.split(".")[0]
+
+    @property
+    def target(self):
+        return self.function.split(".")[1]
+
+    @property
+    def tags(self):
+        return (self.function, *self.also_tags)
+
+    # Every kind defines calls(rng, prefix) -> [Call] and judge(calls, observations, reference) -> Verdict.
+
+
+def _failure(observation, function):
+    """A verdict for an observation whose call did not return normally, or None."""
+    status = observation.get("status")
+    if status == "ok":
+        return None
+    error = observation.get("error", "")
+    if status == "missing":
+        return Verdict(False, f"{function} is missing", [error])
+    if status == "import_error":
+        return Verdict(False, error)
+    if status == "raised" and observation.get("exception") == "NotImplementedError":
+        return Verdict(False, "not implemented yet")
+    if status == "raised":
+        return Verdict(False, f"raised {error}")
+    if status == "skipped":
+        return Verdict(False, f"not run: {error}")
+    if status == "failed":
+        return Verdict(False, error)
+    return Verdict(False, error or f"no result ({status})")
+
+
+def _shapes(function, args, kwargs):
+    """'z: (4, 7), negative_slope=0.2' for the feedback."""
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = [f"arg{i}" for i in range(len(args))]
+    parts = []
+    for name, value in list(zip(names, args)) + list(kwargs.items()):
+        if type(value) is np.ndarray:
+            parts.append(f"{name}: {value.dtype} {value.shape}")
+        elif type(value) is dict:
+            parts.append(f"{name}: " + "{" + ", ".join(f"{k}: {getattr(v, 'shape', v)}" for k, v in value.items()) + "}")
+        elif type(value) is list and all(type(v) is np.ndarray for v in value):
+            parts.append(f"{name}: [" + ", ".join(str(v.shape) for v in value) + "]")
+        elif type(value) is Special:
+            parts.append(f"{name}: {value.kind}")
+        else:
+            parts.append(f"{name}={value!r}")
+    return ", ".join(parts)
+
+
+def _rewrite(value, prefix):
+    """Make Special('result') ids of a check absolute."""
+    if type(value) is Special and value.kind == "result":
+        return Special("result", dict(value.data, id=f"{prefix}/{value.data['id']}"))
+    if type(value) in (list, tuple):
+        return type(value)(_rewrite(v, prefix) for v in value)
+    if type(value) is dict:
+        return {k: _rewrite(v, prefix) for k, v in value.items()}
+    return value
+
+
+def result_of(index, pick=None):
+    """An argument standing for the output of the check's `before` call number `index`."""
+    return Special("result", {"id": str(index), "pick": pick})
+
+
+@dataclass
+class ValueCheck(Check):
+    """Call the function on drawn inputs and compare with the reference's output.
+
+    inputs(rng) returns the positional arguments; `kwargs` are fixed keyword
+    arguments; `before` lists (function, inputs) calls made first whose outputs
+    the arguments may use through result_of(i). Also checks that the inputs are
+    left unmodified and that no returned array shares memory with an input.
+    """
+
+    inputs: Callable = None
+    kwargs: dict = field(default_factory=dict)
+    before: tuple = ()
+    pick: int | None = None
+    rtol: float = RTOL
+    atol: float = ATOL
+
+    def calls(self, rng, prefix):
+        made = [
+            Call(f"{prefix}/{i}", fn.split(".")[0], fn.split(".")[1], _rewrite(tuple(make(rng)), prefix), keep=True)
+            for i, (fn, make) in enumerate(self.before)
+        ]
+        args = _rewrite(tuple(self.inputs(rng)), prefix)
+        made.append(Call(prefix, self.module, self.target, args, dict(self.kwargs), pick=self.pick))
+        return made
+
+    def judge(self, calls, observations, reference):
+        main = calls[-1]
+        for call in calls[:-1]:
+            failed = _failure(observations[call.id], call.qualname)
+            if failed:
+                return Verdict(False, f"could not run: it needs {call.function}, which failed: {failed.summary}")
+        observation = observations[main.id]
+        failed = _failure(observation, self.function)
+        if failed:
+            return failed
+        checked = f"Checked: {self.name}; inputs {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
+        expected = reference.run(calls)[main.id]
+        got = observation.get("value")
+        observation["inputs_modified"] = not same_inputs(
+            [main.args, main.kwargs], observation.get("args_after", [main.args, main.kwargs])
+        )
+        problem = mismatch(expected, got, self.rtol, self.atol)
+        if problem is None and observation["inputs_modified"]:
+            problem = "modified an input array in place; compute into a new array"
+        if problem is None and observation.get("aliases_input"):
+            problem = "returned an array that shares memory with an input (a view); return a new array"
+        if problem is None:
+            return Verdict(True, "passed")
+        found = self.recognise(calls, observation, reference, got)
+        details = [checked]
+        if found:
+            details.append(f"This is a known mistake: {found.name}. Fix: {found.fix}")
+        return Verdict(False, problem, details, found)
+
+    def recognise(self, calls, observation, reference, got):
+        for candidate in mistakes_for(self.function):
+            if candidate.seen_in is not None:
+                if candidate.seen_in(observation):
+                    return candidate
+                continue
+            wrong = candidate.bind(reference.namespace(self.module))
+            outcome = reference.run(calls, {self.function: wrong})[calls[-1].id]
+            if not isinstance(outcome, Exception) and mismatch(outcome, got, self.rtol, self.atol) is None:
+                return candidate
+        return None
+
+
+@dataclass
+class RaisesCheck(Check):
+    """The function must raise `exception` (by name) for these arguments."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    exception: str = "ValueError"
+
+    def calls(self, rng, prefix):
+        return [Call(prefix, self.module, self.target, tuple(self.args), dict(self.kwargs))]
+
+    def judge(self, calls, observations, reference):
+        observation = observations[calls[0].id]
+        if observation.get("status") == "raised" and observation.get("exception") == self.exception:
+            return Verdict(True, "passed")
+        if observation.get("status") == "ok":
+            return Verdict(False, f"returned {describe_type(observation.get('value'))} instead of raising {self.exception}",
+                           [f"Checked: {self.name}"])
+        failed = _failure(observation, self.function)
+        return Verdict(False, f"expected {self.exception}, but {failed.summary}", [f"Checked: {self.name}"])
+
+
+@dataclass
+class SeededCheck(Check):
+    """A random initializer draws only from its rng: same seed, same array; new seed, new array."""
+
+    fans: tuple = (30, 20)
+    kwargs: dict = field(default_factory=dict)
+
+    def calls(self, rng, prefix):
+        seed = int(rng.integers(2**31))
+        return [
+            Call(f"{prefix}/{i}", self.module, self.target, (*self.fans, Special("rng", s)), dict(self.kwargs))
+            for i, s in enumerate((seed, seed, seed + 1))
+        ]
+
+    def judge(self, calls, observations, reference):
+        first, again, other = (observations[c.id] for c in calls)
+        for observation in (first, again, other):
+            failed = _failure(observation, self.function)
+            if failed:
+                return failed
+        found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(first)), None)
+        details = [f"Checked: {self.name}"] + ([f"This is a known mistake: {found.name}. Fix: {found.fix}"] if found else [])
+        a, b, c = first.get("value"), again.get("value"), other.get("value")
+        if any(type(v) is not np.ndarray for v in (a, b, c)):
+            return Verdict(False, f"should return a numpy.ndarray, got {describe_type(a)}", details, found)
+        if first.get("global_random_used"):
+            return Verdict(False, "changed the global np.random state: draw from rng only", details, found)
+        if not first.get("rng_used"):
+            return Verdict(False, "did not draw from the rng argument", details, found)
+        if a.shape != b.shape or not np.array_equal(a, b):
+            return Verdict(False, "two generators with the same seed gave different arrays", details, found)
+        if a.shape == c.shape and np.array_equal(a, c):
+            return Verdict(False, "generators with different seeds gave the same array", details, found)
+        return Verdict(True, "passed")
+
+
+@dataclass
+class DistributionCheck(Check):
+    """The weights follow `law(fan_in, fan_out, **kwargs)` = ("uniform", bound) or ("normal", std).
+
+    Checked with the shape, dtype and (uniform) bounds exactly, then the
+    mean, the standard deviation and a Kolmogorov-Smirnov test against the
+    exact CDF; see autograder/stats.py for the false-failure arithmetic.
+    """
+
+    law: Callable = None
+    fans: tuple = (300, 200)
+    kwargs: dict = field(default_factory=dict)
+
+    def calls(self, rng, prefix):
+        return [Call(prefix, self.module, self.target, (*self.fans, Special("rng", int(rng.integers(2**31)))),
+                     dict(self.kwargs))]
+
+    def judge(self, calls, observations, reference):
+        observation = observations[calls[0].id]
+        failed = _failure(observation, self.function)
+        if failed:
+            return failed
+        kind, scale = self.law(*self.fans, **self.kwargs)
+        w = observation.get("value")
+        shape = tuple(self.fans)
+        law_text = f"U(-{scale:.4g}, {scale:.4g})" if kind == "uniform" else f"N(0, {scale:.4g}^2)"
+        details = [f"Checked: {self.name}; fan_in, fan_out = {shape}, {_kw(self.kwargs)}expected {law_text}"]
+        problem = mismatch(np.zeros(shape), w, RTOL, math.inf, "the weights")  # type, shape and dtype only
+        if problem is None and not np.isfinite(w).all():
+            problem = "the weights contain nan or inf"
+        if problem is None:
+            problem = stats.law_mismatch(w.ravel(), kind, scale)
+        if problem is None:
+            return Verdict(True, "passed")
+        found = self.recognise(calls, observation, reference, w)
+        if found:
+            details.append(f"This is a known mistake: {found.name}. Fix: {found.fix}")
+        return Verdict(False, problem, details, found)
+
+    def recognise(self, calls, observation, reference, w):
+        if type(w) is not np.ndarray or w.dtype.kind != "f":
+            return None
+        for candidate in mistakes_for(self.function):
+            if candidate.seen_in is not None:
+                if candidate.seen_in(observation):
+                    return candidate
+                continue
+            outcome = reference.run(calls, {self.function: candidate.bind(reference.namespace(self.module))})[calls[0].id]
+            if isinstance(outcome, Exception) or type(outcome) is not np.ndarray or outcome.shape != w.shape:
+                continue
+            if stats.same_distribution(w.ravel(), outcome.ravel()):
+                return candidate
+        return None
+
+
+def _kw(kwargs):
+    return "".join(f"{k}={v!r}, " for k, v in kwargs.items())

@@ -1,0 +1,70 @@
+"""Statistical tests for random initializers, with a false-failure rate below 1e-6 per test.
+
+The decisive test is Kolmogorov-Smirnov against the exact CDF. For n i.i.d.
+draws the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) bounds
+    P(sup_x |F_n(x) - F(x)| > eps) <= 2 exp(-2 n eps^2)
+exactly, for every n. Setting the right side to ALPHA = 1e-7 gives
+    eps = sqrt(ln(2 / ALPHA) / (2 n)) = sqrt(16.81 / (2 n)),
+so a correct initializer fails with probability below 1e-7 < 1e-6.
+With n = 300 * 200 = 60000 draws, eps = 0.0118. A normal and a uniform law
+with the same variance differ by 0.053 in CDF (at x = sigma:
+Phi(1) = 0.8413 against (1 + 1/sqrt(3)) / 2 = 0.7887), 4.5 times eps, so
+they are told apart; a bound or std off by 10% moves the CDF by more than 0.02.
+
+The mean and standard deviation are reported in the feedback because they
+say HOW the law is wrong; they fail only far out (6 standard errors, a
+normal-approximation probability of 2e-9), so they never fail a correct
+submission that the exact KS test would pass.
+"""
+import math
+
+import numpy as np
+
+ALPHA = 1e-7
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def dkw_epsilon(n, alpha=ALPHA):
+    return math.sqrt(math.log(2.0 / alpha) / (2.0 * n))
+
+
+def cdf(kind, scale, x):
+    if kind == "uniform":
+        return np.clip((x + scale) / (2.0 * scale), 0.0, 1.0)
+    return 0.5 * (1.0 + _erf(x / (scale * math.sqrt(2.0))).astype(np.float64))
+
+
+def ks_statistic(sample, kind, scale):
+    x = np.sort(sample)
+    n = x.size
+    f = cdf(kind, scale, x)
+    return float(max(np.max(np.arange(1, n + 1) / n - f), np.max(f - np.arange(n) / n)))
+
+
+def law_mismatch(sample, kind, scale):
+    """None if `sample` is consistent with the law, else a line saying how it is not."""
+    n = sample.size
+    std = scale / math.sqrt(3.0) if kind == "uniform" else scale
+    mean, observed_std = float(np.mean(sample)), float(np.std(sample))
+    summary = f"(mean {mean:.3g}, std {observed_std:.4g}; expected mean 0, std {std:.4g})"
+    if kind == "uniform" and np.max(np.abs(sample)) > scale * (1 + 1e-12):
+        return f"a weight of {np.max(np.abs(sample)):.4g} lies outside the bound {scale:.4g} {summary}"
+    if abs(mean) > 6.0 * std / math.sqrt(n):
+        return f"the weights are not centred on 0 {summary}"
+    # Var(s^2) / sigma^4 is 2 / n for a normal law and 0.8 / n for a uniform one: 6 standard errors of the larger.
+    if abs(observed_std**2 / std**2 - 1.0) > 6.0 * math.sqrt(2.0 / n):
+        return f"the spread of the weights is wrong {summary}"
+    d, eps = ks_statistic(sample, kind, scale), dkw_epsilon(n)
+    if d > eps:
+        return f"the weights do not follow {kind} law (KS distance {d:.3g} > {eps:.3g}) {summary}"
+    return None
+
+
+def same_distribution(a, b, alpha=ALPHA):
+    """Two-sample KS: could `a` and `b` come from one law? (Used to name a mistake, never to grade.)"""
+    x = np.sort(a)
+    y = np.sort(b)
+    grid = np.concatenate([x, y])
+    d = np.max(np.abs(np.searchsorted(x, grid, side="right") / x.size - np.searchsorted(y, grid, side="right") / y.size))
+    eps = math.sqrt(math.log(2.0 / alpha) * (x.size + y.size) / (2.0 * x.size * y.size))
+    return d <= eps

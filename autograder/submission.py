@@ -1,0 +1,141 @@
+"""Copy a submission (a folder or a .zip of one) into a scratch folder, safely.
+
+Only regular .py files with importable names are taken, from the folder that
+holds the contract modules (the submission itself, or one folder inside it,
+e.g. a zip of `exercises/`). Links, paths escaping the folder, oversized
+files and archive bombs are skipped with a note; nothing outside the scratch
+folder is ever written.
+"""
+import os
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from autograder.mistakes import MODULES
+
+MAX_FILE_BYTES = 1 * 2**20
+MAX_TOTAL_BYTES = 16 * 2**20
+MAX_FILES = 200
+MAX_ZIP_ENTRIES = 10_000
+
+
+class UsageError(Exception):
+    """Bad arguments: the command line, not the submission, is at fault (exit status 2)."""
+
+
+def prepare(path, scratch):
+    """Copy the submission at `path` into `scratch`; return (modules found, notes for the report)."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path} does not exist")
+    notes = []
+    if path.is_dir():
+        files = _from_folder(path, notes)
+    elif zipfile.is_zipfile(path):
+        files = _from_zip(path, notes)
+    else:
+        notes.append(f"{path.name} is neither a folder nor a zip archive")
+        files = {}
+    for name, data in files.items():
+        target = Path(scratch) / name
+        target.write_bytes(data)
+        target.chmod(0o644)
+    found = {name[:-3] for name in files} & set(MODULES)
+    return found, notes
+
+
+def _pick_folder(candidates):
+    """Among {folder: [file names]}, the one holding most contract modules (the shallowest on ties)."""
+
+    def score(item):
+        folder, names = item
+        return (len({n[:-3] for n in names} & set(MODULES)), -len(PurePosixPath(folder).parts))
+
+    best = max(candidates.items(), key=score, default=(None, []))
+    return best[0] if best[0] is not None and score(best)[0] > 0 else ""
+
+
+def _importable(name):
+    return name.endswith(".py") and name[:-3].isidentifier()
+
+
+def _from_folder(root, notes):
+    candidates = {}
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        relative = os.path.relpath(folder, root)
+        depth = 0 if relative == "." else len(Path(relative).parts)
+        subfolders[:] = [d for d in subfolders if depth < 2 and not d.startswith(".")] if depth < 2 else []
+        candidates["" if relative == "." else relative] = [n for n in names if n.endswith(".py")]
+    chosen = root / _pick_folder(candidates)
+    files, total = {}, 0
+    for name in sorted(os.listdir(chosen)):
+        if not _importable(name):
+            continue
+        full = chosen / name
+        info = os.lstat(full)
+        if stat.S_ISLNK(info.st_mode):
+            notes.append(f"skipped {name}: a symbolic link")
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if info.st_size > MAX_FILE_BYTES or total + info.st_size > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+            notes.append(f"skipped {name}: too large")
+            continue
+        with open(full, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            notes.append(f"skipped {name}: too large")
+            continue
+        files[name] = data
+        total += len(data)
+    return files
+
+
+def _from_zip(path, notes):
+    try:
+        archive = zipfile.ZipFile(path)
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        notes.append(f"{path.name} is not a readable zip archive ({error})")
+        return {}
+    if len(entries) > MAX_ZIP_ENTRIES:
+        notes.append(f"{path.name} has {len(entries)} entries; only the first {MAX_ZIP_ENTRIES} were read")
+        entries = entries[:MAX_ZIP_ENTRIES]
+    usable = {}
+    for info in entries:
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+            notes.append(f"skipped {name}: path outside the submission")
+            continue
+        if stat.S_ISLNK(info.external_attr >> 16):
+            notes.append(f"skipped {name}: a symbolic link")
+            continue
+        if info.is_dir() or parts and parts[0] == "__MACOSX":
+            continue
+        usable[name] = info
+    candidates = {}
+    for name in usable:
+        folder = str(PurePosixPath(name).parent)
+        candidates.setdefault("" if folder == "." else folder, []).append(PurePosixPath(name).name)
+    chosen = _pick_folder(candidates)
+    files, total = {}, 0
+    for name, info in sorted(usable.items()):
+        folder, base = str(PurePosixPath(name).parent), PurePosixPath(name).name
+        if ("" if folder == "." else folder) != chosen or not _importable(base):
+            continue
+        if info.file_size > MAX_FILE_BYTES or total + info.file_size > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+            notes.append(f"skipped {name}: too large")
+            continue
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # never trust the declared size
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+            notes.append(f"skipped {name}: cannot be read ({error})")
+            continue
+        if len(data) > MAX_FILE_BYTES:
+            notes.append(f"skipped {name}: too large")
+            continue
+        files[base] = data
+        total += len(data)
+    return files
