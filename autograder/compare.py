@@ -81,10 +81,13 @@ def _array_mismatch(expected, got, rtol, atol, label):
             index = tuple(int(i) for i in np.argwhere(got != expected)[0])
             return f"{label}{list(index)} is {got[index]!r}, expected {expected[index]!r}"
         return None
-    bad_finite = ~np.isfinite(got) & np.isfinite(expected)
+    finite = np.isfinite(expected)
+    same_special = (np.isnan(expected) & np.isnan(got)) | (~finite & (got == expected))
+    bad_finite = (np.isfinite(got) != finite) | (~finite & ~same_special)
     if bad_finite.any():
         index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
-        return f"{label}{list(index)} is {got[index]}, expected {expected[index]:.6g} (overflow or 0/0?)"
+        hint = " (overflow or 0/0?)" if finite[index] else ""
+        return f"{label}{list(index)} is {got[index]:.8g}, expected {expected[index]:.8g}{hint}"
     with np.errstate(invalid="ignore", over="ignore"):
         excess = np.abs(got - expected) - (atol + rtol * np.abs(expected))
     excess = np.where(np.isnan(excess), 0.0, excess)

@@ -166,14 +166,25 @@ class ValueCheck(Check):
         return Verdict(False, problem, details, found)
 
     def recognise(self, calls, observation, reference, got):
-        for candidate in mistakes_for(self.function):
+        """The known mistake this wrong answer shows, if any.
+
+        A behaviour (an input changed, the global generator used) names its
+        mistake first; otherwise a mistake matches when the answer equals what
+        it computes on these inputs and that differs from the right answer.
+        """
+        candidates = mistakes_for(self.function)
+        for candidate in candidates:
+            if candidate.seen_in is not None and candidate.seen_in(observation):
+                return candidate
+        expected = reference.run(calls)[calls[-1].id]
+        for candidate in candidates:
             if candidate.seen_in is not None:
-                if candidate.seen_in(observation):
-                    return candidate
                 continue
             wrong = candidate.bind(reference.namespace(self.module))
             outcome = reference.run(calls, {self.function: wrong})[calls[-1].id]
-            if not isinstance(outcome, Exception) and mismatch(outcome, got, self.rtol, self.atol) is None:
+            if isinstance(outcome, Exception) or mismatch(outcome, expected, self.rtol, self.atol) is None:
+                continue
+            if mismatch(outcome, got, self.rtol, self.atol) is None:
                 return candidate
         return None
 
@@ -276,8 +287,10 @@ class DistributionCheck(Check):
         return Verdict(False, problem, details, found)
 
     def recognise(self, calls, observation, reference, w):
+        """The known mistake whose law fits these weights best, if any fits at all."""
         if type(w) is not np.ndarray or w.dtype.kind != "f":
             return None
+        best, best_distance = None, math.inf
         for candidate in mistakes_for(self.function):
             if candidate.seen_in is not None:
                 if candidate.seen_in(observation):
@@ -286,9 +299,10 @@ class DistributionCheck(Check):
             outcome = reference.run(calls, {self.function: candidate.bind(reference.namespace(self.module))})[calls[0].id]
             if isinstance(outcome, Exception) or type(outcome) is not np.ndarray or outcome.shape != w.shape:
                 continue
-            if stats.same_distribution(w.ravel(), outcome.ravel()):
-                return candidate
-        return None
+            distance, threshold = stats.two_sample_distance(w.ravel(), outcome.ravel())
+            if distance <= threshold and distance < best_distance:
+                best, best_distance = candidate, distance
+        return best
 
 
 def _kw(kwargs):

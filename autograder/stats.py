@@ -60,11 +60,12 @@ def law_mismatch(sample, kind, scale):
     return None
 
 
-def same_distribution(a, b, alpha=ALPHA):
-    """Two-sample KS: could `a` and `b` come from one law? (Used to name a mistake, never to grade.)"""
-    x = np.sort(a)
-    y = np.sort(b)
+def two_sample_distance(a, b, alpha=ALPHA):
+    """(KS distance between the samples, the distance two samples of one law stay under with prob. 1 - alpha).
+
+    Used only to NAME a mistake, never to grade.
+    """
+    x, y = np.sort(a), np.sort(b)
     grid = np.concatenate([x, y])
     d = np.max(np.abs(np.searchsorted(x, grid, side="right") / x.size - np.searchsorted(y, grid, side="right") / y.size))
-    eps = math.sqrt(math.log(2.0 / alpha) * (x.size + y.size) / (2.0 * x.size * y.size))
-    return d <= eps
+    return float(d), math.sqrt(math.log(2.0 / alpha) * (x.size + y.size) / (2.0 * x.size * y.size))

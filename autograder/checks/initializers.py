@@ -55,7 +55,7 @@ CHECKS = [
     law("initializers.random_normal", (250, 180), std=0.5),
     seeded("initializers.xavier_uniform"),
     law("initializers.xavier_uniform"),
-    law("initializers.xavier_uniform", (250, 180), gain=5 / 3),
+    law("initializers.xavier_uniform", (250, 180), gain=2.5),
     seeded("initializers.xavier_normal"),
     law("initializers.xavier_normal"),
     law("initializers.xavier_normal", (250, 180), gain=2.0),

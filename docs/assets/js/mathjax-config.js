@@ -6,8 +6,12 @@
  *  - notebook pages: mkdocs-jupyter (nbconvert) leaves the $...$ and $$...$$ of
  *    Markdown cells as they are, inside elements of class "jp-RenderedMarkdown"
  *    (and LaTeX outputs inside "jp-RenderedLatex").
- * MathJax skips the whole page (ignoreHtmlClass matches every class) except those
- * elements, so a dollar sign in code or prose elsewhere is never taken for maths.
+ * MathJax skips the page's main blocks (ignoreHtmlClass: the header, the container
+ * holding navigation and content, dialogs) and processes only those elements and
+ * everything inside them, so a dollar sign in code or prose elsewhere is never taken
+ * for maths. (Material's usual ignoreHtmlClass ".*|" would also ignore the plain
+ * <p> and <li> children of a notebook cell, whose class is empty, and leave the
+ * notebooks' maths raw.) <pre>, <code> and the like are skipped everywhere.
  */
 window.MathJax = {
   tex: {
@@ -18,7 +22,7 @@ window.MathJax = {
     tags: "none"
   },
   options: {
-    ignoreHtmlClass: ".*|",
+    ignoreHtmlClass: "md-header|md-container|md-dialog|md-skip|md-banner",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput"
   }
 };

@@ -1,0 +1,60 @@
+"""Every known mistake, pasted into the reference solutions, must fail its function's checks and be named.
+
+This is what proves the checks can fail and the detectors fire: one mutant per
+mistake, covering every contract function, graded by the real sandboxed grader.
+"""
+import pytest
+
+from autograder.checks import all_checks
+from autograder.grade import grade
+from autograder.mistakes import MODULES, all_mistakes
+from autograder.reference import default_reference
+from mutants import write_mutant
+
+MISTAKES = all_mistakes()
+
+
+@pytest.fixture(scope="module")
+def solutions_report():
+    return grade("solutions", seed=20261123)
+
+
+def test_solutions_get_full_marks_and_no_detector_fires(solutions_report):
+    failed = [(o.check.name, o.verdict.summary) for o in solutions_report.outcomes if not o.verdict.passed]
+    assert failed == []
+    assert solutions_report.score == solutions_report.max_score > 0
+    assert all(o.verdict.mistake is None for o in solutions_report.outcomes)
+
+
+def test_stubs_score_zero():
+    report = grade("exercises", seed=1)
+    assert report.score == 0
+    assert all("not implemented yet" in o.verdict.summary for o in report.outcomes)
+
+
+def test_every_contract_function_has_checks_and_a_mistake():
+    functions = set(default_reference().functions)
+    checked = {tag for check in all_checks() for tag in check.tags}
+    with_mistake = {m.function for m in MISTAKES}
+    assert functions - checked == set(), "functions without checks"
+    assert functions - with_mistake == set(), "functions without a known mistake (mutant)"
+    assert {f.split(".")[0] for f in functions} == set(MODULES)
+
+
+def test_at_least_twenty_mistakes_are_detected():
+    assert len(MISTAKES) >= 20
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[f"{m.function}:{m.name[:40]}" for m in MISTAKES])
+def test_mutant_is_rejected_and_its_mistake_named(mistake, tmp_path):
+    report = grade(write_mutant(mistake, tmp_path), modules=(mistake.module,), seed=7)
+    failing = [o for o in report.outcomes if o.check.function == mistake.function and not o.verdict.passed]
+    assert failing, f"no check of {mistake.function} rejects the mistake {mistake.name!r}"
+    assert any(o.verdict.mistake is mistake for o in failing), (
+        f"the detector for {mistake.name!r} did not fire; feedback was: {[o.verdict.summary for o in failing]}")
+    wrongly_named = {o.verdict.mistake.name for o in report.outcomes if o.verdict.mistake not in (None, mistake)}
+    assert wrongly_named == set()
+    # The feedback says where and names the fix.
+    text = "\n".join([failing[0].verdict.summary, *failing[0].verdict.details])
+    assert mistake.fix in "\n".join("\n".join(o.verdict.details) for o in failing)
+    assert text.strip()
