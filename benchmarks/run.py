@@ -1,0 +1,71 @@
+"""`make bench`: the figures the issues set targets for, printed as a table.
+
+    grading latency   autograder check solutions / exercises, wall clock, median of 5
+    batch throughput  N copies of the solutions graded with --jobs 1 and --jobs 2
+    site build        clean build with every notebook executed, and a rebuild with nothing changed
+
+Run from the repository root: python benchmarks/run.py [--submissions N] [--skip-site]
+"""
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wall(command, **kwargs):
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, **kwargs)
+    return time.perf_counter() - started
+
+
+def autograder(*args):
+    return [sys.executable, "-m", "autograder", *map(str, args)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=100, help="class size for the batch figure")
+    parser.add_argument("--skip-site", action="store_true", help="leave out the site build (it takes minutes)")
+    args = parser.parse_args()
+    rows = []
+
+    for folder, target in (("solutions", 1.0), ("exercises", None)):
+        times = [wall(autograder("check", folder)) for _ in range(5)]
+        rows.append((f"autograder check {folder} (s, median of 5)", f"{statistics.median(times):.2f}",
+                     f"<= {target}" if target else ""))
+
+    with tempfile.TemporaryDirectory() as klass:
+        for i in range(args.submissions):
+            shutil.copytree(ROOT / "solutions", Path(klass) / f"student{i:03d}")
+        throughput = {}
+        for jobs in (1, 2):
+            out = Path(klass) / f"grades-{jobs}.csv"
+            seconds = wall(autograder("batch", klass, "--out", out, "--jobs", jobs))
+            throughput[jobs] = args.submissions / seconds
+            rows.append((f"batch, {args.submissions} submissions, --jobs {jobs} (submissions/s)",
+                         f"{throughput[jobs]:.1f}", ""))
+        rows.append(("batch speed-up, 2 jobs over 1", f"{throughput[2] / throughput[1]:.2f}x", ">= 1.7x"))
+
+    site_bench = ROOT / "site_tools" / "bench_site.py"
+    if not args.skip_site and site_bench.exists():
+        output = subprocess.run([sys.executable, str(site_bench), "--rows"], check=True, capture_output=True,
+                                text=True, cwd=ROOT).stdout
+        for line in output.splitlines():
+            if "\t" in line:
+                rows.append(tuple(line.split("\t")) + ("",) * (3 - len(line.split("\t"))))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>8}  target")
+    print(f"{'-' * width}  {'-' * 8}  ------")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>8}  {target}")
+
+
+if __name__ == "__main__":
+    main()
