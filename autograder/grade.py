@@ -68,9 +68,9 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
             if check.module in found:
                 per_module.setdefault(check.module, []).extend(calls)
         observations = {}
-        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            jobs = [pool.submit(runner.run_module, scratch, module, calls, limits, python, user)
-                    for module, calls in per_module.items()]
+        with runner.Sandbox(scratch, limits, python, user) as sandbox, \
+                ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            jobs = [pool.submit(runner.run_module, sandbox, module, calls) for module, calls in per_module.items()]
             for job in jobs:
                 observations.update(job.result())
         runner.kill_strays(keep=existing_children)

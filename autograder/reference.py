@@ -66,8 +66,14 @@ class Reference:
                 continue
             if call.keep:
                 kept[call.id] = output
-            outputs[call.id] = plain(output if call.pick is None else output[call.pick])
+            outputs[call.id] = plain(_picked(output, call.pick))
         return outputs
+
+
+def _picked(output, pick):
+    if pick is None:
+        return output
+    return tuple(output[i] for i in pick) if type(pick) in (list, tuple) else output[pick]
 
 
 def plain(value):

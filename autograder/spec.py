@@ -213,15 +213,19 @@ class RaisesCheck(Check):
 
 @dataclass
 class SeededCheck(Check):
-    """A random initializer draws only from its rng: same seed, same array; new seed, new array."""
+    """A random function draws only from its rng: same seed, same result; new seed, new result.
 
-    fans: tuple = (30, 20)
+    The function is called as function(*args, rng, **kwargs) with three generators.
+    """
+
+    args: tuple = (30, 20)
     kwargs: dict = field(default_factory=dict)
 
     def calls(self, rng, prefix):
         seed = int(rng.integers(2**31))
+        args = tuple(a(rng) if callable(a) else a for a in self.args)
         return [
-            Call(f"{prefix}/{i}", self.module, self.target, (*self.fans, Special("rng", s)), dict(self.kwargs))
+            Call(f"{prefix}/{i}", self.module, self.target, (*args, Special("rng", s)), dict(self.kwargs))
             for i, s in enumerate((seed, seed, seed + 1))
         ]
 
@@ -234,22 +238,54 @@ class SeededCheck(Check):
         found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(first)), None)
         details = [f"Checked: {self.name}"] + ([f"This is a known mistake: {found.name}. Fix: {found.fix}"] if found else [])
         a, b, c = first.get("value"), again.get("value"), other.get("value")
-        if any(type(v) is not np.ndarray for v in (a, b, c)):
-            return Verdict(False, f"should return a numpy.ndarray, got {describe_type(a)}", details, found)
         if first.get("global_random_used"):
             return Verdict(False, "changed the global np.random state: draw from rng only", details, found)
         if not first.get("rng_used"):
             return Verdict(False, "did not draw from the rng argument", details, found)
-        if a.shape != b.shape or not np.array_equal(a, b):
-            return Verdict(False, "two generators with the same seed gave different arrays", details, found)
-        if a.shape == c.shape and np.array_equal(a, c):
-            return Verdict(False, "generators with different seeds gave the same array", details, found)
+        if mismatch(a, b, 0.0, 0.0) is not None:
+            return Verdict(False, "two generators with the same seed gave different results", details, found)
+        if mismatch(a, c, 0.0, 0.0) is None:
+            return Verdict(False, "generators with different seeds gave the same result", details, found)
         return Verdict(True, "passed")
 
 
 @dataclass
+class PropertyCheck(Check):
+    """Outputs that cannot be compared value by value (they depend on how the random
+    draws are made) must satisfy `holds(args, kwargs, value) -> None or a problem`."""
+
+    inputs: Callable = None
+    kwargs: dict = field(default_factory=dict)
+    holds: Callable = None
+    seeded: bool = True  # append an rng argument drawn from the check's seed
+
+    def calls(self, rng, prefix):
+        args = tuple(self.inputs(rng)) + ((Special("rng", int(rng.integers(2**31))),) if self.seeded else ())
+        return [Call(prefix, self.module, self.target, args, dict(self.kwargs))]
+
+    def judge(self, calls, observations, reference):
+        observation = observations[calls[0].id]
+        failed = _failure(observation, self.function)
+        if failed:
+            return failed
+        call = calls[0]
+        observation["inputs_modified"] = not same_inputs([call.args, call.kwargs],
+                                                         observation.get("args_after", [call.args, call.kwargs]))
+        problem = self.holds(call.args, call.kwargs, observation.get("value"))
+        if problem is None and observation["inputs_modified"]:
+            problem = "modified an input array in place; compute into a new array"
+        if problem is None and observation.get("aliases_input"):
+            problem = "returned an array that shares memory with an input (a view); return a new array"
+        if problem is None:
+            return Verdict(True, "passed")
+        found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(observation)), None)
+        details = [f"Checked: {self.name}"] + ([f"This is a known mistake: {found.name}. Fix: {found.fix}"] if found else [])
+        return Verdict(False, problem, details, found)
+
+
+@dataclass
 class DistributionCheck(Check):
-    """The weights follow `law(fan_in, fan_out, **kwargs)` = ("uniform", bound) or ("normal", std).
+    """The weights follow `law(*args, **kwargs)` = ("uniform", bound) or ("normal", std).
 
     Checked with the shape, dtype and (uniform) bounds exactly, then the
     mean, the standard deviation and a Kolmogorov-Smirnov test against the
@@ -257,11 +293,12 @@ class DistributionCheck(Check):
     """
 
     law: Callable = None
-    fans: tuple = (300, 200)
     kwargs: dict = field(default_factory=dict)
+    args: tuple = (300, 200)  # the arguments before rng, e.g. (fan_in, fan_out) or (shape,)
+    shape: tuple = None  # the expected output shape; default: args
 
     def calls(self, rng, prefix):
-        return [Call(prefix, self.module, self.target, (*self.fans, Special("rng", int(rng.integers(2**31)))),
+        return [Call(prefix, self.module, self.target, (*self.args, Special("rng", int(rng.integers(2**31)))),
                      dict(self.kwargs))]
 
     def judge(self, calls, observations, reference):
@@ -269,11 +306,11 @@ class DistributionCheck(Check):
         failed = _failure(observation, self.function)
         if failed:
             return failed
-        kind, scale = self.law(*self.fans, **self.kwargs)
+        kind, scale = self.law(*self.args, **self.kwargs)
         w = observation.get("value")
-        shape = tuple(self.fans)
+        shape = tuple(self.shape or self.args)
         law_text = f"U(-{scale:.4g}, {scale:.4g})" if kind == "uniform" else f"N(0, {scale:.4g}^2)"
-        details = [f"Checked: {self.name}; fan_in, fan_out = {shape}, {_kw(self.kwargs)}expected {law_text}"]
+        details = [f"Checked: {self.name}; arguments {self.args}, {_kw(self.kwargs)}expected {law_text}"]
         problem = mismatch(np.zeros(shape), w, RTOL, math.inf, "the weights")  # type, shape and dtype only
         if problem is None and not np.isfinite(w).all():
             problem = "the weights contain nan or inf"

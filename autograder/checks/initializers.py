@@ -35,7 +35,7 @@ LAWS = {
 def law(function, fans=(300, 200), **kwargs):
     name = function.split(".")[1]
     return DistributionCheck(function, f"{name} draws from the right distribution" + (f" with {kwargs}" if kwargs else ""),
-                             law=LAWS[function], fans=fans, kwargs=kwargs)
+                             law=LAWS[function], args=fans, kwargs=kwargs)
 
 
 def seeded(function, **kwargs):

@@ -15,7 +15,8 @@ import types
 from dataclasses import dataclass
 from typing import Callable
 
-MODULES = ("activations", "losses", "initializers", "layers", "gradcheck", "clipping")
+MODULES = ("activations", "losses", "initializers", "layers", "gradcheck", "clipping",
+           "optimizers", "regularization", "cnn", "rnn")
 
 
 @dataclass(frozen=True)

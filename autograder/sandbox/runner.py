@@ -10,8 +10,10 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +44,7 @@ class Call:
     function: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
-    pick: int | None = None  # grade only output[pick] (e.g. `out` of `(out, cache)`)
+    pick: int | list | None = None  # grade only output[pick], or a tuple of output[i] for a list (leaves caches out)
     keep: bool = False  # keep the raw output in the worker for later calls (wire.Special("result", ...))
 
     @property
@@ -52,7 +54,8 @@ class Call:
     def message(self):
         return {
             "op": "call", "id": self.id, "module": self.module, "function": self.function,
-            "args": tuple(self.args), "kwargs": dict(self.kwargs), "pick": self.pick, "keep": self.keep,
+            "args": tuple(self.args), "kwargs": dict(self.kwargs),
+            "pick": list(self.pick) if isinstance(self.pick, (list, tuple)) else self.pick, "keep": self.keep,
         }
 
 
@@ -60,10 +63,13 @@ class WorkerFailed(Exception):
     """The worker hung, died or spoke garbage; the message says which, for the student."""
 
 
-class Worker:
+class Zygote:
+    """The fork server: one `python -I` per submission that imports NumPy once and forks a
+    fresh, confined worker per module (a few milliseconds instead of a new interpreter)."""
+
     def __init__(self, scratch, limits, python=None, user=None):
         self.limits = limits
-        read_fd, write_fd = os.pipe()
+        ours, theirs = socket.socketpair()
         env = {
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(scratch),
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
@@ -76,25 +82,110 @@ class Worker:
         })
         try:
             self.process = subprocess.Popen(
-                [python or sys.executable, "-I", "-B", "-c", WORKER_SOURCE, str(scratch), str(write_fd), limits_json],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(write_fd,), cwd=scratch, env=env, start_new_session=True,
+                [python or sys.executable, "-I", "-B", "-c", WORKER_SOURCE, str(scratch), str(theirs.fileno()),
+                 limits_json],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True,
                 **({"user": user, "group": _group_of(user), "extra_groups": []} if user else {}),
             )
         finally:
-            os.close(write_fd)
-        self.results = read_fd
+            theirs.close()
+        self.control = ours
+        self.lock = threading.Lock()
+        self.control.settimeout(limits.start_seconds)
+        if self._reply().get("status") != "ready":
+            raise WorkerFailed("the sandbox did not start")
+
+    def _reply(self):
+        try:
+            data = self.control.recv(4096)
+            return json.loads(data) if data else {}
+        except (OSError, ValueError):
+            return {}
+
+    def spawn(self):
+        """(pid, command fd, result fd) of a new worker process."""
+        command_read, command_write = os.pipe()
+        result_read, result_write = os.pipe()
+        try:
+            with self.lock:
+                socket.send_fds(self.control, [b'{"op": "spawn"}'], [command_read, result_write])
+                pid = self._reply().get("pid")
+        except OSError:
+            pid = None
+        finally:
+            os.close(command_read)
+            os.close(result_write)
+        if type(pid) is not int:
+            os.close(command_write)
+            os.close(result_read)
+            raise WorkerFailed("the sandbox stopped (did the submission kill it?)")
+        return pid, command_write, result_read
+
+    def exit_status(self, pid):
+        try:
+            with self.lock:
+                self.control.sendall(json.dumps({"op": "status", "pid": pid}).encode())
+                return self._reply().get("status")
+        except OSError:
+            return None
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def close(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.kill()
+        self.process.wait()
+        self.control.close()
+
+
+class Sandbox:
+    """The processes grading one submission: a zygote, restarted if a submission kills it."""
+
+    def __init__(self, scratch, limits, python=None, user=None):
+        self.scratch, self.limits, self.python, self.user = scratch, limits, python, user
+        self._zygote = None
+        self._lock = threading.Lock()
+
+    def zygote(self):
+        with self._lock:
+            if self._zygote is not None and not self._zygote.alive():
+                self._zygote.close()
+                self._zygote = None
+            if self._zygote is None:
+                self._zygote = Zygote(self.scratch, self.limits, self.python, self.user)
+            return self._zygote
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._zygote is not None:
+            self._zygote.close()
+
+
+class Worker:
+    """One module's worker process, forked by the zygote."""
+
+    def __init__(self, zygote):
+        self.zygote = zygote
+        self.pid, self.commands, self.results = zygote.spawn()
         self.buffer = b""
-        reply = self._receive(limits.start_seconds)
+        reply = self._receive(zygote.limits.start_seconds)
         if reply.get("status") != "ready":
             self.kill()
             raise WorkerFailed("the worker did not start")
 
     def request(self, message, seconds):
+        data = memoryview(wire.encode(message))
         try:
-            self.process.stdin.write(wire.encode(message))
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
+            while data:
+                data = data[os.write(self.commands, data):]
+        except OSError:
             raise WorkerFailed(self._death()) from None
         return self._receive(seconds)
 
@@ -139,13 +230,10 @@ class Worker:
         return message
 
     def _death(self):
-        try:
-            code = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return "stopped answering"
-        finally:
-            self.kill()
+        code = self.zygote.exit_status(self.pid)
+        self.kill()
+        if code is None:
+            return "the process stopped answering"
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
             hint = {
@@ -158,23 +246,18 @@ class Worker:
         return f"the process exited with status {code} (sys.exit or os._exit in the submission?)"
 
     def kill(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.kill()
-        except OSError:
-            pass
-        self.process.wait()
-        for stream in (self.process.stdin,):
+        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
             try:
-                stream.close()
-            except OSError:
+                target()
+            except (ProcessLookupError, PermissionError):
                 pass
-        if self.results is not None:
-            os.close(self.results)
-            self.results = None
+        for fd in (self.commands, self.results):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.commands = self.results = None
 
 
 def _group_of(user):
@@ -183,13 +266,14 @@ def _group_of(user):
     return pwd.getpwnam(user).pw_gid if isinstance(user, str) else pwd.getpwuid(user).pw_gid
 
 
-def run_module(scratch, module, calls, limits, python=None, user=None):
+def run_module(sandbox, module, calls):
     """Observations (dicts, keyed by call id) of one module's calls, in order.
 
     Each observation has a "status": ok, raised, missing, import_error,
     bad_output, skipped, or failed (the worker hung or died during that call).
     """
     observations = {}
+    limits = sandbox.limits
     worker = None
     imported = False
     given_up = {}  # function -> why: after a hang or crash, its later calls are not retried
@@ -205,7 +289,7 @@ def run_module(scratch, module, calls, limits, python=None, user=None):
                 continue
             try:
                 if worker is None:
-                    worker = Worker(scratch, limits, python, user)
+                    worker = Worker(sandbox.zygote())
                     reply = worker.request({"op": "import", "module": module}, limits.call_seconds)
                     if reply.get("status") != "ok":
                         fail_rest("import_error", f"importing {module}.py failed: {reply.get('error', '?')}")

@@ -1,18 +1,23 @@
-"""The sandboxed worker: imports a submission's modules and calls its functions.
+"""The sandboxed workers: they import a submission's modules and call its functions.
 
 This file never runs inside the grader. Its source, after wire.py's and
 probes.py's, is handed to a fresh `python -I -B -c` in a scratch copy of the
-submission. It reads call requests on stdin and answers on a private pipe, with
-plain data only; the grader compares and scores. Everything it needs from the
-standard library and NumPy is bound to local names BEFORE any submission code
-runs, so monkeypatching those modules later cannot reach the worker's own code.
+submission: a fork server (zygote) that imports NumPy once, confines imports,
+and forks one worker per module on request, before any submission code has
+run. A worker reads call requests on one pipe and answers on another, with
+plain data only; the grader compares and scores. Everything a worker needs
+from the standard library and NumPy is bound to local names BEFORE any
+submission code runs, so monkeypatching those modules later cannot reach the
+worker's own code.
 """
 import importlib
 import json
 import os
 import resource
+import socket
 import sys
 import sysconfig
+import time
 
 import numpy as np
 
@@ -77,14 +82,58 @@ def _confine_imports(scratch):
             del sys.modules[name]
 
 
-def main():
-    scratch, result_fd, limits = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
-
-    # Private copies of the channels; the submission's stdin/stdout/stderr go nowhere.
-    command_fd = os.dup(0)
+def zygote():
+    """Fork a confined worker for each "spawn" request on the control socket."""
+    scratch, control_fd, limits = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+    control = socket.socket(fileno=control_fd)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    _confine_imports(scratch)
+    os.chdir(scratch)
+    exited = {}
+    control.sendall(b'{"status": "ready"}\n')
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 4096, 2)
+        except OSError:
+            break
+        if not data:
+            break
+        request = json.loads(data)
+        if request["op"] == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                os.setsid()
+                serve(scratch, fds[0], fds[1], limits)
+            for fd in fds:
+                os.close(fd)
+            control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        elif request["op"] == "status":
+            control.sendall(json.dumps({"status": _wait_for(request["pid"], exited)}).encode() + b"\n")
+    os._exit(0)
+
+
+def _wait_for(pid, exited, seconds=2.0):
+    """The wait status of child pid (None if it is still running after `seconds`)."""
+    for _ in range(int(seconds / 0.01)):
+        while True:
+            try:
+                done, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                done = 0
+            if not done:
+                break
+            exited[done] = os.waitstatus_to_exitcode(status)
+        if pid in exited:
+            return exited.pop(pid)
+        time.sleep(0.01)
+    return None
+
+
+def serve(scratch, command_fd, result_fd, limits):
+    """A worker: answer import and call requests until the grader closes the pipe."""
     printed = _CappedText(limits["output_chars"])
     sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = printed
 
@@ -94,9 +143,6 @@ def main():
     _limit(resource.RLIMIT_CORE, 0)
     if os.getuid() != 0:
         _limit(resource.RLIMIT_NPROC, 0)  # no child processes at all (root is exempt from this limit)
-
-    _confine_imports(scratch)
-    os.chdir(scratch)
 
     # Bound now, before the submission can patch anything.
     read, write = os.read, os.write
@@ -214,10 +260,11 @@ def main():
             results[request["id"]] = output
         pick = request.get("pick")
         if pick is not None:
-            if type_(output) not in (tuple, list) or len_(output) <= pick:
+            wanted = pick if type_(pick) is list else [pick]
+            if type_(output) not in (tuple, list) or len_(output) <= max(wanted):
                 what = getattr(type_(output), "__name__", "object")
-                return {"status": "bad_output", "error": f"expected a tuple of at least {pick + 1} items, got {what}"}
-            output = output[pick]
+                return {"status": "bad_output", "error": f"expected a tuple of at least {max(wanted) + 1} items, got {what}"}
+            output = tuple(output[i] for i in wanted) if type_(pick) is list else output[pick]
         reply["value"] = output
         reply["args_after"] = [args, kwargs]
         reply["aliases_input"] = aliases(output, input_arrays)
@@ -252,4 +299,4 @@ def main():
     exit_(0)
 
 
-main()
+zygote()

@@ -177,7 +177,7 @@ def test_hostile_submission_is_graded_correctly(case, tmp_path):
     json_path = tmp_path / "results.json"
     done, seconds = run_check(folder, json_path)
     assert done.returncode == 0, done.stderr
-    assert "999" not in done.stdout and "PASS all" not in done.stdout
+    assert "999/999" not in done.stdout and "PASS all" not in done.stdout
     assert len(done.stdout) < 200_000
     assert_graded(json.loads(json_path.read_text()), broken)
 

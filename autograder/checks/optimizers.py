@@ -1,0 +1,55 @@
+"""Checks of optimizers.py: first steps (state None) and later steps, non-default hyperparameters, schedules."""
+from autograder.spec import ValueCheck
+
+SHAPE = (4, 3)
+
+
+def step(function, name, state_slots, **kwargs):
+    """A check of `function(param, grad, *states, **kwargs)`; states are None or drawn (non-negative where squared)."""
+    def make(rng):
+        param, grad = rng.normal(size=SHAPE), rng.normal(size=SHAPE)
+        states = []
+        for slot in state_slots:
+            if slot == "none":
+                states.append(None)
+            elif slot == "signed":
+                states.append(rng.normal(size=SHAPE))
+            elif slot == "positive":
+                states.append(rng.uniform(0.1, 2.0, size=SHAPE))
+            else:  # a step count
+                states.append(slot)
+        return (param, grad, *states)
+
+    return ValueCheck(f"optimizers.{function}", f"{function}: {name}" + (f" with {kwargs}" if kwargs else ""),
+                      inputs=make, kwargs=kwargs)
+
+
+def schedule(function, *args, **kwargs):
+    return ValueCheck(f"optimizers.{function}", f"{function}{args}" + (f" with {kwargs}" if kwargs else ""),
+                      inputs=lambda rng: args, kwargs=kwargs)
+
+
+CHECKS = [
+    step("sgd_step", "one step", (), lr=0.1),
+    step("sgd_step", "one step", (), lr=0.05, weight_decay=0.3),
+    step("momentum_step", "first step (velocity None)", ("none",), lr=0.1, momentum=0.8, dampening=0.3),
+    step("momentum_step", "a later step", ("signed",), lr=0.1),
+    step("momentum_step", "a later step", ("signed",), lr=0.05, momentum=0.7, dampening=0.2, weight_decay=0.1),
+    step("nesterov_step", "first step (velocity None)", ("none",), lr=0.1),
+    step("nesterov_step", "a later step", ("signed",), lr=0.05, momentum=0.6, weight_decay=0.2),
+    step("adagrad_step", "first step (sum_sq None)", ("none",), lr=0.2),
+    step("adagrad_step", "a later step", ("positive",), lr=0.1, eps=1e-3),
+    step("rmsprop_step", "first step (square_avg None)", ("none",), lr=0.02, alpha=0.9),
+    step("rmsprop_step", "a later step", ("positive",), lr=0.01, alpha=0.8, eps=1e-3),
+    step("adam_step", "first step (m, v None, t = 1)", ("none", "none", 1), lr=0.01),
+    step("adam_step", "step t = 3", ("signed", "positive", 3), lr=0.02, beta1=0.8, beta2=0.95, eps=1e-4,
+         weight_decay=0.1),
+    step("adamw_step", "first step (m, v None, t = 1)", ("none", "none", 1), lr=0.01, weight_decay=0.2),
+    step("adamw_step", "step t = 4", ("signed", "positive", 4), lr=0.02, beta1=0.85, beta2=0.9, weight_decay=0.3),
+    schedule("step_decay", 7, 0.3, 3, gamma=0.5),
+    schedule("step_decay", 2, 0.3, 3),
+    schedule("cosine_annealing", 3, 0.5, 10, eta_min=0.05),
+    schedule("cosine_annealing", 10, 0.5, 10, eta_min=0.05),
+    schedule("linear_warmup", 2, 0.4, 5, start_factor=0.25),
+    schedule("linear_warmup", 9, 0.4, 5),
+]

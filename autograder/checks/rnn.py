@@ -1,0 +1,73 @@
+"""Checks of rnn.py: RNN and LSTM steps and sequences both ways, and a clipped BPTT training step."""
+from autograder.spec import ValueCheck, result_of
+
+
+def rnn_weights(rng, d, h, gates=1):
+    scale = 1.0 / h**0.5
+    return (rng.uniform(-scale, scale, size=(gates * h, d)), rng.uniform(-scale, scale, size=(gates * h, h)),
+            rng.uniform(-scale, scale, size=(gates * h,)), rng.uniform(-scale, scale, size=(gates * h,)))
+
+
+def step_inputs(n, d, h, lstm=False):
+    def make(rng):
+        states = (rng.normal(size=(n, h)),) + ((rng.normal(size=(n, h)),) if lstm else ())
+        return (rng.normal(size=(n, d)), *states, *rnn_weights(rng, d, h, 4 if lstm else 1))
+    return make
+
+
+def sequence_inputs(n, t, d, h, lstm=False):
+    def make(rng):
+        states = (rng.normal(size=(n, h)) * 0.5,) + ((rng.normal(size=(n, h)) * 0.5,) if lstm else ())
+        return (rng.normal(size=(n, t, d)), *states, *rnn_weights(rng, d, h, 4 if lstm else 1))
+    return make
+
+
+def forward(function, dims, make, pick):
+    return ValueCheck(f"rnn.{function}", f"{function} with (N, ..., D, H) = {dims}", inputs=make, pick=pick)
+
+
+def backward(function, forward_name, dims, make, upstream, cache_index):
+    return ValueCheck(f"rnn.{function}", f"{function} after {forward_name} with (N, ..., D, H) = {dims}",
+                      also_tags=(f"rnn.{forward_name}",), before=((f"rnn.{forward_name}", make),),
+                      inputs=lambda rng: (*upstream(rng), result_of(0, pick=cache_index)))
+
+
+def train_step(n, t, d, h, k, lr, max_norm):
+    def make(rng):
+        w_ih, w_hh, b_ih, b_hh = rnn_weights(rng, d, h)
+        params = {"W_ih": w_ih * 2, "W_hh": w_hh * 2, "b_ih": b_ih, "b_hh": b_hh,
+                  "W_out": rng.normal(size=(k, h)), "b_out": rng.normal(size=(k,))}
+        return params, rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, rng.normal(size=(n, k)) * 3, lr, max_norm
+    return ValueCheck("rnn.rnn_train_step",
+                      f"rnn_train_step: N={n}, T={t}, D={d}, H={h}, K={k}, lr={lr}, max_norm={max_norm}",
+                      also_tags=("rnn.rnn_forward", "rnn.rnn_backward"), inputs=make)
+
+
+CHECKS = [
+    forward("rnn_step_forward", (3, 4, 5), step_inputs(3, 4, 5), 0),
+    forward("rnn_step_forward", (2, 6, 3), step_inputs(2, 6, 3), 0),
+    backward("rnn_step_backward", "rnn_step_forward", (3, 4, 5), step_inputs(3, 4, 5),
+             lambda rng: (rng.normal(size=(3, 5)),), 1),
+    backward("rnn_step_backward", "rnn_step_forward", (4, 2, 3), step_inputs(4, 2, 3),
+             lambda rng: (rng.normal(size=(4, 3)),), 1),
+    forward("rnn_forward", (3, 5, 4, 6), sequence_inputs(3, 5, 4, 6), 0),
+    forward("rnn_forward", (2, 7, 3, 2), sequence_inputs(2, 7, 3, 2), 0),
+    backward("rnn_backward", "rnn_forward", (3, 5, 4, 6), sequence_inputs(3, 5, 4, 6),
+             lambda rng: (rng.normal(size=(3, 5, 6)),), 1),
+    backward("rnn_backward", "rnn_forward", (2, 4, 3, 5), sequence_inputs(2, 4, 3, 5),
+             lambda rng: (rng.normal(size=(2, 4, 5)),), 1),
+    forward("lstm_step_forward", (3, 4, 5), step_inputs(3, 4, 5, lstm=True), [0, 1]),
+    forward("lstm_step_forward", (2, 3, 2), step_inputs(2, 3, 2, lstm=True), [0, 1]),
+    backward("lstm_step_backward", "lstm_step_forward", (3, 4, 5), step_inputs(3, 4, 5, lstm=True),
+             lambda rng: (rng.normal(size=(3, 5)), rng.normal(size=(3, 5))), 2),
+    backward("lstm_step_backward", "lstm_step_forward", (2, 3, 4), step_inputs(2, 3, 4, lstm=True),
+             lambda rng: (rng.normal(size=(2, 4)), rng.normal(size=(2, 4))), 2),
+    forward("lstm_forward", (3, 5, 4, 6), sequence_inputs(3, 5, 4, 6, lstm=True), 0),
+    forward("lstm_forward", (2, 6, 3, 2), sequence_inputs(2, 6, 3, 2, lstm=True), 0),
+    backward("lstm_backward", "lstm_forward", (3, 5, 4, 6), sequence_inputs(3, 5, 4, 6, lstm=True),
+             lambda rng: (rng.normal(size=(3, 5, 6)),), 1),
+    backward("lstm_backward", "lstm_forward", (2, 4, 3, 2), sequence_inputs(2, 4, 3, 2, lstm=True),
+             lambda rng: (rng.normal(size=(2, 4, 2)),), 1),
+    train_step(4, 6, 3, 5, 2, 0.1, 0.5),
+    train_step(3, 4, 2, 3, 1, 0.05, 100.0),
+]

@@ -1,0 +1,247 @@
+"""Recurrent layers: a vanilla tanh RNN and an LSTM, forward and backward through time.
+
+torch.nn.RNN / nn.LSTM layout, batch-first: x (N, T, D), hidden states (N, H).
+RNN: W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,).
+LSTM: W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,), gates stacked in
+torch's order i, f, g, o (input, forget, cell candidate, output).
+
+Course pages: docs/rnn/how-rnn-works.md, docs/rnn/bptt.md, docs/rnn/lstm.md
+"""
+import numpy as np
+
+import activations
+
+
+def rnn_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """One step of a tanh RNN: h = tanh(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh).
+
+    Args:
+        x: inputs at this step (N, D).
+        h_prev: previous hidden state (N, H).
+        W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,): torch's layout.
+    Returns:
+        (h, cache): h (N, H).
+
+    Pitfall: torch stores W_ih as (H, D), so the product is x @ W_ih.T.
+    Read: docs/rnn/how-rnn-works.md
+    """
+    h = np.tanh(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh)
+    return h, (x, h_prev, W_ih, W_hh, h)
+
+
+def rnn_step_backward(dh, cache):
+    """Gradients of rnn_step_forward given dh = dL/dh (N, H).
+
+    With da = dh * (1 - h**2) (tanh' at the pre-activation, written with h):
+    dx = da @ W_ih, dh_prev = da @ W_hh, dW_ih = da.T @ x, dW_hh = da.T @ h_prev,
+    db_ih = db_hh = da summed over the batch.
+
+    Args:
+        dh: upstream gradient (N, H).
+        cache: from rnn_step_forward.
+    Returns:
+        (dx, dh_prev, dW_ih, dW_hh, db_ih, db_hh) with the shapes of the inputs.
+
+    Pitfall: 1 - h**2 is tanh' expressed with the OUTPUT h = tanh(a); using the
+    pre-activation there would be wrong.
+    Read: docs/rnn/bptt.md
+    """
+    x, h_prev, W_ih, W_hh, h = cache
+    da = dh * (1.0 - h * h)
+    db = da.sum(axis=0)
+    return da @ W_ih, da @ W_hh, da.T @ x, da.T @ h_prev, db, db.copy()
+
+
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    """A tanh RNN over a whole sequence, as torch.nn.RNN(D, H, batch_first=True).
+
+    Args:
+        x: inputs (N, T, D).
+        h0: initial hidden state (N, H).
+        W_ih, W_hh, b_ih, b_hh: as in rnn_step_forward, SHARED by every step.
+    Returns:
+        (hs, cache): hs (N, T, H), the hidden state after every step.
+
+    Pitfall: every step uses the same weights; the state carried forward is the
+    new h, not h0.
+    Read: docs/rnn/how-rnn-works.md
+    """
+    n, steps, _ = x.shape
+    hs = np.zeros((n, steps, h0.shape[1]))
+    caches, h = [], h0
+    for t in range(steps):
+        h, cache = rnn_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
+        hs[:, t] = h
+        caches.append(cache)
+    return hs, caches
+
+
+def rnn_backward(dhs, cache):
+    """Backpropagation through time for rnn_forward, given dhs = dL/dhs (N, T, H).
+
+    Going backwards, the gradient reaching h_t is dhs[:, t] plus what flows back
+    from step t+1; weight gradients are SUMMED over all steps.
+
+    Args:
+        dhs: upstream gradient on every hidden state (N, T, H).
+        cache: from rnn_forward.
+    Returns:
+        (dx, dh0, dW_ih, dW_hh, db_ih, db_hh): dx (N, T, D), dh0 (N, H), weights' shapes.
+
+    Pitfall: keeping only the last step's weight gradient instead of summing over
+    time, or forgetting the gradient carried back from the next step.
+    Read: docs/rnn/bptt.md
+    """
+    first = cache[0]
+    n, steps = dhs.shape[:2]
+    dx = np.zeros((n, steps, first[0].shape[1]))
+    grads = [np.zeros_like(first[2]), np.zeros_like(first[3]), np.zeros(first[3].shape[0]), np.zeros(first[3].shape[0])]
+    dh_next = np.zeros((n, first[3].shape[0]))
+    for t in reversed(range(steps)):
+        dx[:, t], dh_next, *step_grads = rnn_step_backward(dhs[:, t] + dh_next, cache[t])
+        grads = [g + s for g, s in zip(grads, step_grads)]
+    return (dx, dh_next, *grads)
+
+
+def lstm_step_forward(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+    """One LSTM step, as torch.nn.LSTMCell.
+
+    a = x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, split into 4 blocks of H in the
+    order i, f, g, o;  i, f, o = sigmoid(.), g = tanh(.);
+    c = f * c_prev + i * g;  h = o * tanh(c).
+
+    Args:
+        x (N, D), h_prev (N, H), c_prev (N, H).
+        W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,).
+    Returns:
+        (h, c, cache): h and c (N, H).
+
+    Pitfall: torch's gate order is i, f, g, o; slicing them as i, f, o, g gives a
+    network that runs but is not torch's.
+    Read: docs/rnn/lstm.md
+    """
+    hidden = h_prev.shape[1]
+    a = x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
+    i = activations.sigmoid(a[:, :hidden])
+    f = activations.sigmoid(a[:, hidden : 2 * hidden])
+    g = np.tanh(a[:, 2 * hidden : 3 * hidden])
+    o = activations.sigmoid(a[:, 3 * hidden :])
+    c = f * c_prev + i * g
+    tanh_c = np.tanh(c)
+    return o * tanh_c, c, (x, h_prev, c_prev, W_ih, W_hh, i, f, g, o, tanh_c)
+
+
+def lstm_step_backward(dh, dc, cache):
+    """Gradients of lstm_step_forward given dh = dL/dh and dc = dL/dc (both (N, H)).
+
+    The cell gradient is dc + dh * o * (1 - tanh(c)**2); it reaches c_prev through
+    the forget gate only: dc_prev = (that) * f.
+
+    Args:
+        dh, dc: upstream gradients (N, H).
+        cache: from lstm_step_forward.
+    Returns:
+        (dx, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh).
+
+    Pitfall: forgetting the path from h to c through tanh(c), or the dc that comes
+    straight from the next step.
+    Read: docs/rnn/lstm.md
+    """
+    x, h_prev, c_prev, W_ih, W_hh, i, f, g, o, tanh_c = cache
+    dc_total = dc + dh * o * (1.0 - tanh_c * tanh_c)
+    da = np.concatenate([
+        dc_total * g * i * (1.0 - i),
+        dc_total * c_prev * f * (1.0 - f),
+        dc_total * i * (1.0 - g * g),
+        dh * tanh_c * o * (1.0 - o),
+    ], axis=1)
+    db = da.sum(axis=0)
+    return da @ W_ih, da @ W_hh, dc_total * f, da.T @ x, da.T @ h_prev, db, db.copy()
+
+
+def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    """An LSTM over a whole sequence, as torch.nn.LSTM(D, H, batch_first=True).
+
+    Args:
+        x: inputs (N, T, D).
+        h0, c0: initial states (N, H).
+        W_ih, W_hh, b_ih, b_hh: as in lstm_step_forward, shared by every step.
+    Returns:
+        (hs, cache): hs (N, T, H), the hidden state after every step.
+
+    Pitfall: carry BOTH h and c from step to step.
+    Read: docs/rnn/lstm.md
+    """
+    n, steps, _ = x.shape
+    hs = np.zeros((n, steps, h0.shape[1]))
+    caches, h, c = [], h0, c0
+    for t in range(steps):
+        h, c, cache = lstm_step_forward(x[:, t], h, c, W_ih, W_hh, b_ih, b_hh)
+        hs[:, t] = h
+        caches.append(cache)
+    return hs, caches
+
+
+def lstm_backward(dhs, cache):
+    """Backpropagation through time for lstm_forward, given dhs = dL/dhs (N, T, H).
+
+    The gradients of h AND c flow back from step t+1 to step t; weight gradients
+    are summed over all steps.
+
+    Args:
+        dhs: upstream gradient on every hidden state (N, T, H).
+        cache: from lstm_forward.
+    Returns:
+        (dx, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh): dx (N, T, D), dh0 and dc0 (N, H).
+
+    Pitfall: dropping the cell-state gradient between steps removes exactly the
+    path that lets LSTMs remember.
+    Read: docs/rnn/lstm.md
+    """
+    first = cache[0]
+    n, steps, hidden = dhs.shape
+    dx = np.zeros((n, steps, first[0].shape[1]))
+    grads = [np.zeros_like(first[3]), np.zeros_like(first[4]), np.zeros(4 * hidden), np.zeros(4 * hidden)]
+    dh_next, dc_next = np.zeros((n, hidden)), np.zeros((n, hidden))
+    for t in reversed(range(steps)):
+        dx[:, t], dh_next, dc_next, *step_grads = lstm_step_backward(dhs[:, t] + dh_next, dc_next, cache[t])
+        grads = [g + s for g, s in zip(grads, step_grads)]
+    return (dx, dh_next, dc_next, *grads)
+
+
+def rnn_train_step(params, x, h0, y, lr, max_norm):
+    """One SGD step of an RNN regressor, with gradient clipping inside BPTT.
+
+    prediction = h_T @ W_out.T + b_out from the LAST hidden state of rnn_forward;
+    loss = mean((prediction - y)**2) (torch MSELoss); gradients of all six
+    parameters by backpropagation through time; clipped together by their global
+    L2 norm as torch.nn.utils.clip_grad_norm_(parameters, max_norm) (scale
+    min(1, max_norm / (total_norm + 1e-6)), total_norm measured before clipping);
+    then param - lr * clipped_grad.
+
+    Args:
+        params: dict with W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,),
+            W_out (K, H), b_out (K,).
+        x: inputs (N, T, D).  h0: (N, H).  y: targets (N, K).
+        lr: learning rate.  max_norm: clipping threshold.
+    Returns:
+        (new_params, loss, total_norm): a new dict of new arrays, and two floats
+        (the loss before the update, the gradient norm before clipping).
+
+    Pitfall: clipping each parameter's gradient by its own norm, or clipping after
+    the update.
+    Read: docs/rnn/rnn-problems.md
+    """
+    names = ("W_ih", "W_hh", "b_ih", "b_hh")
+    hs, cache = rnn_forward(x, h0, *(params[k] for k in names))
+    h_last = hs[:, -1]
+    prediction = h_last @ params["W_out"].T + params["b_out"]
+    loss = float(np.mean((prediction - y) ** 2))
+    dprediction = 2.0 * (prediction - y) / prediction.size
+    dhs = np.zeros_like(hs)
+    dhs[:, -1] = dprediction @ params["W_out"]
+    _, _, *rnn_grads = rnn_backward(dhs, cache)
+    grads = dict(zip(names, rnn_grads), W_out=dprediction.T @ h_last, b_out=dprediction.sum(axis=0))
+    total_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    scale = min(1.0, max_norm / (total_norm + 1e-6))
+    return {k: params[k] - lr * scale * grads[k] for k in params}, loss, total_norm
