@@ -28,6 +28,7 @@ class Mistake:
     # For mistakes seen in behaviour rather than in values: a predicate over the
     # worker's observation (e.g. the global np.random state changed).
     seen_in: Callable | None = None
+    side_effect: bool = False  # what goes wrong is a side effect (an input changed, global state used, a view)
 
     @property
     def module(self):
@@ -56,11 +57,11 @@ class Mistake:
 _REGISTRY: list[Mistake] = []
 
 
-def mistake(function, name, fix, seen_in=None):
+def mistake(function, name, fix, seen_in=None, side_effect=False):
     """Register the decorated function as a known mistake in `function`."""
 
     def register(impl):
-        _REGISTRY.append(Mistake(function, name, fix, impl, seen_in))
+        _REGISTRY.append(Mistake(function, name, fix, impl, seen_in, side_effect))
         return impl
 
     return register

@@ -43,7 +43,7 @@ def tanh_derivative_on_z(z):
 
 
 @mistake("activations.relu", "input modified in place (z[z < 0] = 0)",
-         "Build a new array, e.g. np.maximum(z, 0); never write into the caller's array.", seen_in=_changed_input)
+         "Build a new array, e.g. np.maximum(z, 0); never write into the caller's array.", seen_in=_changed_input, side_effect=True)
 def relu_in_place(z):
     z[z < 0] = 0.0
     return z

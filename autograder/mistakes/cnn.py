@@ -89,7 +89,7 @@ def avgpool_backward_unscaled(dout, cache):
 
 @mistake("cnn.flatten", "a view of the input returned (x.reshape without a copy)",
          "Return a new array: x.reshape(N, -1).copy().",
-         seen_in=lambda observation: observation.get("aliases_input"))
+         seen_in=lambda observation: observation.get("aliases_input"), side_effect=True)
 def flatten_view(x):
     return x.reshape(x.shape[0], -1)
 
@@ -101,7 +101,7 @@ def flatten_fortran(x):
 
 @mistake("cnn.unflatten", "a view of the input returned (x.reshape without a copy)",
          "Return a new array: x.reshape(N, *shape).copy().",
-         seen_in=lambda observation: observation.get("aliases_input"))
+         seen_in=lambda observation: observation.get("aliases_input"), side_effect=True)
 def unflatten_view(x, shape):
     return x.reshape(x.shape[0], *shape)
 

@@ -33,7 +33,7 @@ def numerical_gradient_fixed_h(f, x, h=1e-5):
 
 @mistake("gradcheck.numerical_gradient", "x not restored after perturbing it",
          "Put x[i] back to its original value after the two evaluations.",
-         seen_in=lambda observation: observation.get("inputs_modified"))
+         seen_in=lambda observation: observation.get("inputs_modified"), side_effect=True)
 def numerical_gradient_not_restored(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for index in np.ndindex(x.shape):

@@ -15,7 +15,7 @@ def zeros_transposed(fan_in, fan_out):
 
 @mistake("initializers.random_normal", "global np.random instead of rng",
          "Draw from the generator you are given: rng.normal(0, std, size=...). np.random.* ignores the seed in rng.",
-         seen_in=_global_random)
+         seen_in=_global_random, side_effect=True)
 def random_normal_global(fan_in, fan_out, rng, std=0.01):
     return np.random.normal(0.0, std, size=(fan_in, fan_out))
 

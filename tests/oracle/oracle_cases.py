@@ -574,3 +574,6 @@ for label, grads, max_norm, norm_type in [
     else:
         build = (lambda rng, g=grads, m=max_norm, p=norm_type: call(g(rng), m, norm_type=p))
     case("clipping.clip_by_global_norm", label, build, clip_by_global_norm_oracle, atol=tiny(label))
+
+
+import cases_further  # noqa: E402,F401  (registers the cases of the further modules in CASES)
