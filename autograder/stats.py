@@ -21,7 +21,15 @@ import math
 import numpy as np
 
 ALPHA = 1e-7
-_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    """erf, vectorised (Abramowitz & Stegun 7.1.26): absolute error below 1.5e-7, far under any KS threshold."""
+    sign = np.sign(x)
+    x = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-x * x))
 
 
 def dkw_epsilon(n, alpha=ALPHA):
@@ -31,7 +39,7 @@ def dkw_epsilon(n, alpha=ALPHA):
 def cdf(kind, scale, x):
     if kind == "uniform":
         return np.clip((x + scale) / (2.0 * scale), 0.0, 1.0)
-    return 0.5 * (1.0 + _erf(x / (scale * math.sqrt(2.0))).astype(np.float64))
+    return 0.5 * (1.0 + _erf(x / (scale * math.sqrt(2.0))))
 
 
 def ks_statistic(sample, kind, scale):

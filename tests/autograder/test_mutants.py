@@ -57,3 +57,19 @@ def test_mutant_is_rejected_and_its_mistake_named(mistake, tmp_path):
     text = "\n".join([failing[0].verdict.summary, *failing[0].verdict.details])
     assert mistake.fix in "\n".join("\n".join(o.verdict.details) for o in failing)
     assert text.strip()
+
+
+def test_ks_test_tells_normal_from_uniform_of_the_same_variance_and_accepts_the_true_law():
+    """The arithmetic of autograder/stats.py on real samples: the test has power where it must."""
+    import numpy as np
+
+    from autograder import stats
+
+    rng = np.random.default_rng(0)
+    n = 300 * 200
+    normal, uniform = rng.normal(0.0, 1.0, n), rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), n)
+    assert stats.law_mismatch(normal, "normal", 1.0) is None
+    assert stats.law_mismatch(uniform, "uniform", np.sqrt(3.0)) is None
+    assert "KS" in stats.law_mismatch(uniform, "normal", 1.0)
+    assert stats.law_mismatch(normal, "uniform", np.sqrt(3.0)) is not None
+    assert 2 * np.exp(-2 * n * stats.dkw_epsilon(n) ** 2) <= 1e-6
