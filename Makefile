@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test serve site grade bench clean
+.PHONY: help install test serve site notebooks grade bench bench-site clean
+
+# Material for MkDocs prints a banner about MkDocs 2 on every build; the course pins MkDocs 1.
+export NO_MKDOCS_2_WARNING := 1
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +24,10 @@ install: $(STAMP)  ## create .venv and install everything (done by every other t
 test: $(STAMP)  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-site: $(STAMP)  ## build the course site into site/
+notebooks: $(STAMP)  ## re-run (in place, 2 at a time) the notebooks whose code changed
+	$(BIN)/python site_tools/execute_notebooks.py --jobs 2
+
+site: notebooks  ## refresh changed notebooks, then build the course site into site/ (strict)
 	$(BIN)/mkdocs build --strict
 
 serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000
@@ -32,6 +38,9 @@ grade: $(STAMP)  ## grade your exercises/ folder
 
 bench: $(STAMP)  ## print grading latency, batch throughput and site build time
 	$(BIN)/python benchmarks/run.py
+
+bench-site: $(STAMP)  ## time a clean site build (all notebooks run) and a no-change rebuild
+	$(BIN)/python site_tools/bench_site.py
 
 clean:  ## remove build products (keeps .venv)
 	rm -rf site build .pytest_cache

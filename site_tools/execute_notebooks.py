@@ -32,6 +32,7 @@ import concurrent.futures as cf
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -202,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                     save_stamps(args.stamp, stamps)
                     print(f"[{n}/{total}] {name}: executed in {seconds:.1f} s", flush=True)
                 else:
+                    if not sys.stdout.isatty():
+                        error = re.sub(r"\x1b\[[0-9;]*m", "", error)
                     failures += 1
                     stamps.pop(name, None)
                     save_stamps(args.stamp, stamps)

@@ -23,7 +23,6 @@ import html
 import logging
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,11 +41,13 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|])")
 
 
 # ----------------------------------------------------------------------------- parsing
-@dataclass
 class Doc:
-    summary: str = ""
-    body: list[str] = field(default_factory=list)  # free text between summary and sections
-    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    """A parsed docstring: summary line, free text, then (label, lines) sections."""
+
+    def __init__(self) -> None:
+        self.summary = ""
+        self.body: list[str] = []  # free text between the summary and the sections
+        self.sections: list[tuple[str, list[str]]] = []
 
 
 def parse_docstring(text: str) -> Doc:
@@ -184,7 +185,7 @@ def render_args(lines: list[str], page: Page) -> str:
         if not line.strip():
             continue
         ind = len(line) - len(line.lstrip())
-        m = re.match(r"^\s*(\*{0,2}[A-Za-z_]\w*)\s*(\([^)]*\))?\s*:\s*(.*)$", line)
+        m = re.match(r"^\s*(\*{0,2}[A-Za-z_]\w*(?:\s*,\s*\*{0,2}[A-Za-z_]\w*)*)\s*(\([^)]*\))?\s*:\s*(.*)$", line)
         if m and (indent is None or ind <= indent):
             indent = ind
             items.append((m.group(1), [m.group(3)]))
@@ -193,7 +194,8 @@ def render_args(lines: list[str], page: Page) -> str:
         else:  # not in the expected shape: render it as text
             return render_text(lines, page)
     return "\n".join(
-        f"- `{name}`: {link_paths(md_escape(' '.join(t for t in text if t)), page)}"
+        f"- {', '.join(f'`{n.strip()}`' for n in name.split(','))}: "
+        f"{link_paths(md_escape(' '.join(t for t in text if t)), page)}"
         for name, text in items
     )
 

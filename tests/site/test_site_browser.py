@@ -1,0 +1,380 @@
+"""Browser tests of the built course site (Playwright driving Debian's Chromium).
+
+The site is built once (strict) and served on a localhost port by the fixtures in
+conftest.py. Every request to any other host is aborted and recorded, so these tests
+also prove the site works offline. Checked:
+
+* every page of sitemap.xml loads with no console error, no failed request, no
+  request off the site, and no unrendered or erroneous maths;
+* maths is typeset on a Markdown page and on a notebook page, also after Material's
+  instant (in-page) navigation;
+* a quiz answers a click with feedback;
+* the light/dark toggle switches the colour scheme;
+* search finds a term.
+
+Without Chromium (or Playwright) the tests are skipped with a message, except under
+CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+TIMEOUT_MS = 20_000
+
+
+def _chromium() -> str | None:
+    for cand in CHROMIUM_CANDIDATES:
+        if Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    return shutil.which("chromium")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@dataclass
+class Recorder:
+    """What the browser did that a page must not do."""
+
+    origin: str
+    offsite: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        for lst in (self.offsite, self.failed, self.http_errors, self.console_errors, self.page_errors):
+            lst.clear()
+
+    def problems(self) -> list[str]:
+        return (
+            [f"request off the site: {u}" for u in self.offsite]
+            + [f"failed request: {u}" for u in self.failed]
+            + [f"HTTP error: {u}" for u in self.http_errors]
+            + [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+        )
+
+
+@pytest.fixture(scope="module")
+def chromium_exe() -> str:
+    exe = _chromium()
+    if exe is None:
+        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (pip install -e '.[browser]')")
+    return exe
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_exe):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_exe, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def session(browser, site_url):
+    """A fresh browser context and page whose every off-site request is aborted and recorded."""
+    origin = site_url.rstrip("/")
+    host = urlsplit(site_url).netloc
+    rec = Recorder(origin)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", service_workers="block")
+
+    def route(r):
+        url = r.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.netloc == host:
+            r.continue_()
+        else:
+            rec.offsite.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("console", lambda m: rec.console_errors.append(f"{m.text} ({page.url})") if m.type == "error" else None)
+    page.on("pageerror", lambda e: rec.page_errors.append(f"{e} ({page.url})"))
+    def failed(r):
+        # Off-site requests are aborted by `route` and recorded there; ERR_ABORTED on the
+        # site itself is a load cut short by the test moving on (e.g. the favicon).
+        if urlsplit(r.url).netloc == host and "ERR_ABORTED" not in (r.failure or ""):
+            rec.failed.append(f"{r.url}: {r.failure}")
+
+    page.on("requestfailed", failed)
+    page.on("response", lambda r: rec.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    yield page, rec
+    context.close()
+
+
+def _settle(page) -> None:
+    """Wait until MathJax has typeset the page and its fonts have loaded."""
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
+
+
+MATH_STATE_JS = r"""
+(sel) => {
+  const root = document.querySelector(sel) || document.querySelector("article");
+  if (!root) return {containers: 0, errors: 0, raw: ["no " + sel]};
+  const clone = root.cloneNode(true);
+  clone.querySelectorAll("mjx-container, pre, code, script, style, textarea, .highlight, .jp-CodeCell .jp-InputArea, .jp-OutputArea")
+       .forEach(e => e.remove());
+  const text = clone.textContent;
+  const raw = [];
+  for (const d of ["$$", "\\(", "\\)", "\\[", "\\]"]) if (text.includes(d)) raw.push(d);
+  const mdCells = Array.from(clone.querySelectorAll(".jp-RenderedMarkdown")).map(e => e.textContent).join("\n");
+  const m = mdCells.match(/\$[^\s$][^$\n]*\$/);
+  if (m) raw.push(m[0]);
+  return {
+    containers: root.querySelectorAll("mjx-container").length,
+    errors: root.querySelectorAll("mjx-merror").length,
+    raw: raw,
+  };
+}
+"""
+
+
+def _math_state(page, sel: str = "article") -> dict:
+    return page.evaluate(MATH_STATE_JS, sel)
+
+
+def _sitemap_paths(site_dir: Path, site_url: str) -> list[str]:
+    tree = ET.parse(site_dir / "sitemap.xml")
+    locs = [el.text.strip() for el in tree.iter() if el.tag.endswith("loc") and el.text]
+    paths = []
+    for loc in locs:
+        assert loc.startswith(site_url), f"sitemap entry {loc} is not under {site_url}"
+        paths.append(loc[len(site_url):])
+    return paths
+
+
+def _first_page(site_dir: Path, prefer: list[str], predicate) -> str:
+    """A site path (e.g. 'ann/backpropagation/') among `prefer`, else any page, whose HTML satisfies predicate."""
+    candidates = [p for p in prefer if (site_dir / p / "index.html").is_file()]
+    candidates += sorted(
+        str(p.parent.relative_to(site_dir)).replace(".", "") + "/" for p in site_dir.rglob("index.html")
+        if "assets" not in p.parts
+    )
+    for cand in candidates:
+        html = (site_dir / cand / "index.html").read_text(encoding="utf-8")
+        if predicate(html):
+            return cand.lstrip("/")
+    pytest.fail("no built page fits: " + getattr(predicate, "__doc__", ""))
+
+
+def _has_markdown_maths(html: str) -> bool:
+    """a Markdown page with maths"""
+    return 'class="arithmatex"' in html and "jupyter-wrapper" not in html
+
+
+def _has_notebook_maths(html: str) -> bool:
+    """a notebook page with maths in a Markdown cell"""
+    cells = re.findall(r'jp-RenderedMarkdown jp-MarkdownOutput"[^>]*>(.*?)</div>', html, re.S)
+    return "jupyter-wrapper" in html and any("$" in c for c in cells)
+
+
+def _has_quiz(html: str) -> bool:
+    """a page with a quiz"""
+    return 'class="quiz"' in html
+
+
+def _page_problems(path: str, status: int | None, rec: Recorder, state: dict) -> list[str]:
+    problems = [] if status == 200 else [f"{path}: HTTP {status}"]
+    problems += [f"{path}: {p}" for p in rec.problems()]
+    if state["errors"]:
+        problems.append(f"{path}: {state['errors']} MathJax error(s) (mjx-merror): invalid TeX")
+    if state["raw"]:
+        problems.append(f"{path}: maths left untypeset: {state['raw']}")
+    return problems
+
+
+async def _check_pages(exe: str, site_url: str, paths: list[str], workers: int) -> list[str]:
+    """Load every path in a fresh page load, `workers` pages at a time (one per core)."""
+    from playwright.async_api import async_playwright
+
+    host = urlsplit(site_url).netloc
+    todo = list(paths)
+    problems: list[str] = []
+
+    async def worker(browser) -> None:
+        context = await browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        rec = Recorder(site_url)
+
+        async def route(r):
+            parts = urlsplit(r.request.url)
+            if parts.scheme in ("data", "blob") or parts.netloc == host:
+                await r.continue_()
+            else:
+                rec.offsite.append(r.request.url)
+                await r.abort()
+
+        await context.route("**/*", route)
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
+        page.on(
+            "requestfailed",
+            lambda r: rec.failed.append(f"{r.url}: {r.failure}")
+            if urlsplit(r.url).netloc == host and "ERR_ABORTED" not in (r.failure or "")
+            else None,
+        )
+        page.on("response", lambda r: rec.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        while todo:
+            path = todo.pop(0)
+            rec.clear()
+            resp = await page.goto(site_url + path, wait_until="load")
+            await page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            await page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
+            state = await page.evaluate(MATH_STATE_JS, "article")
+            problems.extend(_page_problems(path, resp.status if resp else None, rec, state))
+        await context.close()
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        await asyncio.gather(*(worker(browser) for _ in range(workers)))
+        await browser.close()
+    return problems
+
+
+def test_every_page_loads_cleanly(chromium_exe, site_url, site_dir):
+    """Each sitemap page, freshly loaded: no console error, no failed or off-site request,
+    all maths typeset without TeX errors. (Runs in its own thread with Playwright's async
+    API, two pages at a time.)"""
+    paths = _sitemap_paths(site_dir, site_url)
+    assert len(paths) >= 30, paths
+    workers = max(1, min(2, os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        problems = pool.submit(asyncio.run, _check_pages(chromium_exe, site_url, paths, workers)).result()
+    assert not problems, "\n".join(sorted(problems))
+
+
+def test_maths_typeset_on_markdown_and_notebook_pages(session, site_url, site_dir):
+    page, rec = session
+    md_page = _first_page(site_dir, ["ann/backpropagation/", "ann/activation-functions/"], _has_markdown_maths)
+    nb_page = _first_page(
+        site_dir, ["ann/notebooks/backprop-by-hand/", "ann/notebooks/activation-functions/"], _has_notebook_maths
+    )
+    for path, sel in ((md_page, "article"), (nb_page, ".jupyter-wrapper")):
+        page.goto(site_url + path, wait_until="load")
+        _settle(page)
+        state = _math_state(page, sel)
+        assert state["containers"] > 0, f"{path}: no MathJax output in {sel}"
+        assert not state["raw"] and not state["errors"], f"{path}: {state}"
+    assert not rec.problems(), rec.problems()
+
+
+def test_maths_typeset_after_instant_navigation(session, site_url, site_dir):
+    page, rec = session
+    md_page = _first_page(site_dir, ["ann/backpropagation/", "ann/activation-functions/"], _has_markdown_maths)
+    nb_page = _first_page(
+        site_dir, ["ann/notebooks/backprop-by-hand/", "ann/notebooks/activation-functions/"], _has_notebook_maths
+    )
+    page.goto(site_url, wait_until="load")
+    _settle(page)
+    page.evaluate("() => { window.__noReload = 'still here'; }")
+    for path, sel in ((nb_page, ".jupyter-wrapper"), (md_page, "article")):
+        # Follow an ordinary link, as a reader would; Material intercepts the click.
+        page.evaluate(
+            """(href) => {
+                 const a = document.createElement('a');
+                 a.href = href; a.id = '__test_link'; a.textContent = 'go';
+                 document.querySelector('article').appendChild(a);
+               }""",
+            site_url + path,
+        )
+        page.click("#__test_link")
+        # navigation.tracking may add the heading in view as a #fragment
+        page.wait_for_url(lambda url, target=site_url + path: url.split("#")[0] == target)
+        page.wait_for_function(
+            "(sel) => document.querySelector(sel) && document.querySelector(sel).querySelector('mjx-container')",
+            arg=sel,
+        )
+        _settle(page)
+        assert page.evaluate("() => window.__noReload") == "still here", f"{path}: the page was reloaded, not swapped"
+        state = _math_state(page, sel)
+        assert state["containers"] > 0 and not state["raw"] and not state["errors"], f"{path}: {state}"
+    assert not rec.problems(), rec.problems()
+
+
+def test_quiz_gives_feedback(session, site_url, site_dir):
+    page, rec = session
+    path = _first_page(site_dir, ["", "ann/backpropagation/"], _has_quiz)
+    page.goto(site_url + path, wait_until="load")
+    quiz = page.locator("div.quiz").first
+    quiz.scroll_into_view_if_needed()
+    feedback = quiz.locator(".quiz-feedback")
+    assert "hidden" in (feedback.get_attribute("class") or "")
+    first_answer = quiz.locator("fieldset input").first
+    first_answer.check() if first_answer.get_attribute("type") == "checkbox" else first_answer.click()
+    submit = quiz.locator("button.quiz-button")
+    if submit.count() and submit.first.is_visible():
+        submit.first.click()
+    page.wait_for_function(
+        "(el) => !el.classList.contains('hidden') && el.textContent.trim().length > 0", arg=feedback.element_handle()
+    )
+    marked = quiz.locator("fieldset .correct, fieldset .wrong, fieldset .incorrect").count()
+    assert marked > 0, "the answers were not marked correct/wrong"
+    assert not rec.problems(), rec.problems()
+
+
+def test_light_dark_toggle(session, site_url):
+    page, rec = session
+    page.goto(site_url, wait_until="load")
+    scheme = lambda: page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+    before = scheme()
+    assert before == "default"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    # The choice is kept when moving to another page.
+    page.goto(site_url + "setup/", wait_until="load")
+    assert scheme() == "slate"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
+    assert not rec.problems(), rec.problems()
+
+
+def test_search_finds_a_term(session, site_url):
+    page, rec = session
+    page.goto(site_url, wait_until="load")
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():  # narrow layouts hide the box behind a button
+        page.locator("label.md-header__button[for=__search]").click()
+    box.click()
+    box.fill("autograder")
+    results = page.locator(".md-search-result__item")
+    # Material reads the query on keyup (fill() sends none) and answers once its search
+    # worker has built the index, which can take a while on a busy machine.
+    for _ in range(8):
+        box.press("End")
+        try:
+            results.first.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:  # not ready yet: ask again
+            continue
+    assert results.count() > 0, "search found nothing for 'autograder'"
+    assert "autograder" in page.locator(".md-search-result").inner_text().lower()
+    assert not rec.problems(), rec.problems()
