@@ -21,8 +21,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install everything (done by every other target)
 
-test: $(STAMP)  ## run the whole test suite
-	$(BIN)/python -m pytest
+# One thread per process and a fixed hash seed: notebooks must reproduce their stored outputs
+# exactly (nbval), and two pytest workers share the machine's two cores.
+TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0
+
+test: $(STAMP)  ## run the whole test suite: unit, oracle, grader, site (strict build, browser), notebooks (nbval)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env tests docs
 
 notebooks: $(STAMP)  ## re-run (in place, 2 at a time) the notebooks whose code changed
 	$(BIN)/python site_tools/execute_notebooks.py --jobs 2

@@ -73,6 +73,17 @@ def _failure(observation, function):
     return Verdict(False, error or f"no result ({status})")
 
 
+def _side_effect(call, observation):
+    """What the call did to its inputs, if anything; also notes it in the observation for the detectors."""
+    observation["inputs_modified"] = not same_inputs(
+        [call.args, call.kwargs], observation.get("args_after", [call.args, call.kwargs]))
+    if observation["inputs_modified"]:
+        return "modified an input array in place; compute into a new array"
+    if observation.get("aliases_input"):
+        return "returned an array that shares memory with an input (a view); return a new array"
+    return None
+
+
 def _shapes(function, args, kwargs):
     """'z: (4, 7), negative_slope=0.2' for the feedback."""
     try:
@@ -149,14 +160,8 @@ class ValueCheck(Check):
         checked = f"Checked: {self.name}; inputs {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
         expected = reference.run(calls)[main.id]
         got = observation.get("value")
-        observation["inputs_modified"] = not same_inputs(
-            [main.args, main.kwargs], observation.get("args_after", [main.args, main.kwargs])
-        )
-        problem = mismatch(expected, got, self.rtol, self.atol)
-        if problem is None and observation["inputs_modified"]:
-            problem = "modified an input array in place; compute into a new array"
-        if problem is None and observation.get("aliases_input"):
-            problem = "returned an array that shares memory with an input (a view); return a new array"
+        side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
+        problem = mismatch(expected, got, self.rtol, self.atol) or side_effect
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, got)
@@ -269,13 +274,8 @@ class PropertyCheck(Check):
         if failed:
             return failed
         call = calls[0]
-        observation["inputs_modified"] = not same_inputs([call.args, call.kwargs],
-                                                         observation.get("args_after", [call.args, call.kwargs]))
-        problem = self.holds(call.args, call.kwargs, observation.get("value"))
-        if problem is None and observation["inputs_modified"]:
-            problem = "modified an input array in place; compute into a new array"
-        if problem is None and observation.get("aliases_input"):
-            problem = "returned an array that shares memory with an input (a view); return a new array"
+        side_effect = _side_effect(call, observation)
+        problem = self.holds(call.args, call.kwargs, observation.get("value")) or side_effect
         if problem is None:
             return Verdict(True, "passed")
         found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(observation)), None)
