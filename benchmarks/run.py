@@ -7,6 +7,7 @@
 Run from the repository root: python benchmarks/run.py [--submissions N] [--skip-site]
 """
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -52,13 +53,14 @@ def main():
                          f"{throughput[jobs]:.1f}", ""))
         rows.append(("batch speed-up, 2 jobs over 1", f"{throughput[2] / throughput[1]:.2f}x", ">= 1.7x"))
 
-    site_bench = ROOT / "site_tools" / "bench_site.py"
-    if not args.skip_site and site_bench.exists():
-        output = subprocess.run([sys.executable, str(site_bench), "--rows"], check=True, capture_output=True,
-                                text=True, cwd=ROOT).stdout
-        for line in output.splitlines():
-            if "\t" in line:
-                rows.append(tuple(line.split("\t")) + ("",) * (3 - len(line.split("\t"))))
+    if not args.skip_site:
+        with tempfile.TemporaryDirectory() as scratch:
+            figures = Path(scratch) / "site.json"
+            subprocess.run([sys.executable, str(ROOT / "site_tools" / "bench_site.py"), "--json", str(figures)],
+                           check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+            site = json.loads(figures.read_text())
+        targets = {"site clean build (s)": "<= 300", "site rebuild, nothing changed (s)": "<= 20"}
+        rows += [(name, f"{seconds:.1f}", targets.get(name, "")) for name, seconds in site.items()]
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>8}  target")
