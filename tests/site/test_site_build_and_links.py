@@ -135,6 +135,8 @@ def test_every_nav_page_was_built(site_dir: Path):
     missing = []
     for src in nav_paths:
         stem = src.rsplit(".", 1)[0]
+        if stem == "README" or stem.endswith("/README"):  # MkDocs builds README.md as its folder's index
+            stem = stem[: -len("README")] + "index"
         html = "index.html" if stem == "index" else (stem[: -len("index")] + "index.html" if stem.endswith("/index") else f"{stem}/index.html")
         if not (site_dir / html).is_file():
             missing.append(f"{src} -> {html}")
