@@ -41,7 +41,25 @@ def grade_one(path, limits, user):
     try:
         return report.csv_row(path.name, grade(path, limits=limits, user=user, parallel=1))
     except Exception as error:  # noqa: BLE001 - one submission must never stop the class
-        return [path.name, "0", "", *([""] * len(MODULES)), f"could not be graded: {type(error).__name__}: {error}"]
+        return _failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}")
+
+
+def _grade_alone(path, limits, user):
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=become_subreaper) as pool:
+            return pool.submit(grade_one, path, limits, user).result()
+    except BrokenProcessPool:
+        return _failed_row(path.name, "could not be graded: the grading process was killed (by the submission?)")
+
+
+def _failed_row(name, reason):
+    return [name, "0", "", *([""] * len(MODULES)), reason]
+
+
+def _write(writer, handle, row):
+    writer.writerow(row)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def run_batch(folder, out, jobs=1, limits=Limits(), user=None):
@@ -55,18 +73,25 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None):
             writer.writerow(report.CSV_HEADER)
         bar = tqdm(total=len(todo_all), initial=len(todo_all) - len(todo), unit="submission",
                    disable=None, file=sys.stderr)
+        breaks = {}  # submission -> how many pools broke while it was waiting or being graded
         while todo:
+            # A grading process can be killed (a submission may signal processes of its own user).
+            # Whatever was pending through two such breaks is graded alone, in a pool of its own:
+            # the culprit gets a row with 0 and the reason, the others their real grades.
+            for path in [p for p in todo if breaks.get(p, 0) >= 2]:
+                _write(writer, handle, _grade_alone(path, limits, user))
+                todo.remove(path)
+                bar.update()
             try:
                 with ProcessPoolExecutor(max_workers=jobs, initializer=become_subreaper) as pool:
                     futures = {pool.submit(grade_one, path, limits, user): path for path in todo}
                     for future in as_completed(futures):
-                        writer.writerow(future.result())
-                        handle.flush()
-                        os.fsync(handle.fileno())
+                        _write(writer, handle, future.result())
                         todo.remove(futures[future])
                         bar.update()
             except BrokenProcessPool:
-                continue  # a pool process died: start a fresh pool for what is left
+                for path in todo:
+                    breaks[path] = breaks.get(path, 0) + 1
         bar.close()
     print(f"graded {len(todo_all) - len(done & {p.name for p in todo_all})} submissions"
           f" ({len(done & {p.name for p in todo_all})} already in {out}) -> {out}")

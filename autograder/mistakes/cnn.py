@@ -132,3 +132,13 @@ def conv_kaiming_normal_variance(shape, rng, mode="fan_in", nonlinearity="relu",
 def conv_xavier_channels(shape, rng, gain=1.0):
     bound = gain * math.sqrt(6.0 / (shape[0] + shape[1]))
     return rng.uniform(-bound, bound, size=shape)
+
+
+@mistake("cnn.conv2d_forward", "padding added on one side only (output size (H + P - K) // S + 1)",
+         "Zero-pad both sides of H and W: H_out = (H + 2 * padding - KH) // stride + 1.")
+def conv_one_sided_padding(x, w, b, stride=1, padding=0):
+    kh, kw = w.shape[2:]
+    padded = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))
+    windows = sliding_window_view(padded, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
+    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2) + b[None, :, None, None]
+    return out, (x, w, stride, padding, windows)

@@ -71,17 +71,29 @@ def test_python_dash_m_and_zip_submission(tmp_path):
     assert done.returncode == 0 and results["score"] == results["max_score"]
 
 
+KILL_THE_GRADER = """
+import os, signal
+zygote = os.getppid()
+with open(f"/proc/{zygote}/stat") as stat:
+    grader = int(stat.read().rsplit(")", 1)[1].split()[1])
+os.kill(grader, signal.SIGKILL)
+"""
+
+
 def test_batch_grades_resumes_and_survives_broken_submissions(tmp_path):
     klass = tmp_path / "class"
     write_solutions(klass / "alice")
     write_solutions(klass / "bob", {"losses.py": "raise SystemExit(1)\n"})
+    # mallory's code kills the process that grades it (the zygote's parent), whenever it is imported.
+    write_solutions(klass / "mallory", {"gradcheck.py": KILL_THE_GRADER})
     (klass / "carol.zip").write_bytes(b"not a zip")
     (klass / "notes.txt").write_text("not a submission")
     out = tmp_path / "grades.csv"
     done = autograder("batch", klass, "--out", out, "--jobs", 2)
     assert done.returncode == 0, done.stderr
     rows = {row["submission"]: row for row in csv.DictReader(out.open())}
-    assert set(rows) == {"alice", "bob", "carol.zip"}
+    assert set(rows) == {"alice", "bob", "carol.zip", "mallory"}
+    assert rows["mallory"]["score"] == "0" and "killed" in rows["mallory"]["error"]
     assert rows["alice"]["score"] == rows["alice"]["max_score"]
     assert rows["bob"]["losses"] == "0" and rows["bob"]["activations"] == rows["alice"]["activations"]
     assert rows["carol.zip"]["score"] == "0" and "zip" in rows["carol.zip"]["error"]
@@ -91,7 +103,7 @@ def test_batch_grades_resumes_and_survives_broken_submissions(tmp_path):
     again = autograder("batch", klass, "--out", out, "--jobs", 1)
     assert again.returncode == 0
     names = [row["submission"] for row in csv.DictReader(out.open())]
-    assert sorted(names) == ["alice", "bob", "carol.zip", "dave"]
+    assert sorted(names) == ["alice", "bob", "carol.zip", "dave", "mallory"]
 
 
 def test_bundle_runs_like_gradescope(tmp_path):
