@@ -47,7 +47,9 @@ def text(report, color=False, details=True):
         for outcome in explained:
             lines.append(f"- {outcome.check.function}: {outcome.check.name}")
             lines.append(f"    {outcome.verdict.summary}")
-            lines += [f"    {line}" for line in outcome.verdict.details if not line.startswith("Checked:")]
+            # The check's name is the heading above; its "Checked:" line would only repeat it.
+            lines += [f"    {line}" for line in outcome.verdict.details
+                      if not line.startswith(f"Checked: {outcome.check.name}")]
     lines.append(paint(DIM, f"seed {report.seed}: replay exactly with  autograder check {report.path} --seed {report.seed}"))
     return "\n".join(lines)
 

@@ -99,7 +99,8 @@ def _shapes(function, args, kwargs):
         elif type(value) is list and all(type(v) is np.ndarray for v in value):
             parts.append(f"{name}: [" + ", ".join(str(v.shape) for v in value) + "]")
         elif type(value) is Special:
-            parts.append(f"{name}: {value.kind}")
+            parts.append(f"{name}: " + {"result": "what your forward function returned", "rng": "a seeded Generator",
+                                        "probe": "a test function"}.get(value.kind, value.kind))
         else:
             parts.append(f"{name}={value!r}")
     return ", ".join(parts)
@@ -157,7 +158,7 @@ class ValueCheck(Check):
         failed = _failure(observation, self.function)
         if failed:
             return failed
-        checked = f"Checked: {self.name}; inputs {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
+        checked = f"Inputs: {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
         expected = reference.run(calls)[main.id]
         got = observation.get("value")
         side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
