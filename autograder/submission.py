@@ -67,7 +67,7 @@ def _from_folder(root, notes):
         subfolders[:] = [d for d in subfolders if depth < 2 and not d.startswith(".")] if depth < 2 else []
         candidates["" if relative == "." else relative] = [n for n in names if n.endswith(".py")]
     chosen = root / _pick_folder(candidates)
-    files, total = {}, 0
+    files = {}
     for name in sorted(os.listdir(chosen)):
         if not _importable(name):
             continue
@@ -75,20 +75,27 @@ def _from_folder(root, notes):
         info = os.lstat(full)
         if stat.S_ISLNK(info.st_mode):
             notes.append(f"skipped {name}: a symbolic link")
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            continue
-        if info.st_size > MAX_FILE_BYTES or total + info.st_size > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
-            notes.append(f"skipped {name}: too large")
-            continue
-        with open(full, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            notes.append(f"skipped {name}: too large")
-            continue
-        files[name] = data
-        total += len(data)
+        elif stat.S_ISREG(info.st_mode):
+            _take(files, name, name, info.st_size, lambda: full.open("rb"), notes)
     return files
+
+
+def _take(files, name, label, declared_size, opener, notes):
+    """Add name -> contents to files unless it is (or turns out to be) too large, or unreadable."""
+    total = sum(len(data) for data in files.values())
+    if declared_size > MAX_FILE_BYTES or total + declared_size > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+        notes.append(f"skipped {label}: too large")
+        return
+    try:
+        with opener() as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never trust the declared size
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+        notes.append(f"skipped {label}: cannot be read ({error})")
+        return
+    if len(data) > MAX_FILE_BYTES or total + len(data) > MAX_TOTAL_BYTES:
+        notes.append(f"skipped {label}: too large")
+        return
+    files[name] = data
 
 
 def _from_zip(path, notes):
@@ -119,23 +126,9 @@ def _from_zip(path, notes):
         folder = str(PurePosixPath(name).parent)
         candidates.setdefault("" if folder == "." else folder, []).append(PurePosixPath(name).name)
     chosen = _pick_folder(candidates)
-    files, total = {}, 0
+    files = {}
     for name, info in sorted(usable.items()):
         folder, base = str(PurePosixPath(name).parent), PurePosixPath(name).name
-        if ("" if folder == "." else folder) != chosen or not _importable(base):
-            continue
-        if info.file_size > MAX_FILE_BYTES or total + info.file_size > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
-            notes.append(f"skipped {name}: too large")
-            continue
-        try:
-            with archive.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)  # never trust the declared size
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
-            notes.append(f"skipped {name}: cannot be read ({error})")
-            continue
-        if len(data) > MAX_FILE_BYTES:
-            notes.append(f"skipped {name}: too large")
-            continue
-        files[base] = data
-        total += len(data)
+        if ("" if folder == "." else folder) == chosen and _importable(base):
+            _take(files, base, name, info.file_size, lambda info=info: archive.open(info), notes)
     return files
