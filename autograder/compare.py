@@ -32,7 +32,8 @@ def as_number(value):
     return None
 
 
-def mismatch(expected, got, rtol, atol, label="the result"):
+def mismatch(expected, got, rtol, atol, label="the result", names=None):
+    """None if `got` matches `expected`; else one line. `names` label the items of a tuple result (dx, dW, db)."""
     if type(expected) is float:
         number = as_number(got)
         if number is None:
@@ -50,7 +51,7 @@ def mismatch(expected, got, rtol, atol, label="the result"):
         if type(got) not in (tuple, list) or len(got) != len(expected):
             return f"{label} should be a {type(expected).__name__} of {len(expected)} items, got {_len_type(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
-            problem = mismatch(e, g, rtol, atol, f"{label}[{i}]")
+            problem = mismatch(e, g, rtol, atol, names[i] if names and i < len(names) else f"{label}[{i}]")
             if problem:
                 return problem
         return None

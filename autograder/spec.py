@@ -138,6 +138,7 @@ class ValueCheck(Check):
     pick: int | None = None
     rtol: float = RTOL
     atol: float = ATOL
+    names: tuple = ()  # what the items of a tuple result are called in feedback, e.g. ("dx", "dW", "db")
 
     def calls(self, rng, prefix):
         made = [
@@ -162,7 +163,7 @@ class ValueCheck(Check):
         expected = reference.run(calls)[main.id]
         got = observation.get("value")
         side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
-        problem = mismatch(expected, got, self.rtol, self.atol) or side_effect
+        problem = mismatch(expected, got, self.rtol, self.atol, names=self.names) or side_effect
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, got)

@@ -25,7 +25,8 @@ def by_global_norm(scale, max_norm, norm_type=None):
     return ValueCheck("clipping.clip_by_global_norm",
                       f"clip_by_global_norm of {len(SHAPES)} arrays (std {scale}), max_norm {max_norm}"
                       + (f", norm_type {norm_type}" if norm_type is not None else ""),
-                      inputs=lambda rng: (*grads(scale)(rng), max_norm), kwargs=kwargs)
+                      inputs=lambda rng: (*grads(scale)(rng), max_norm), kwargs=kwargs,
+                      names=("clipped", "total_norm"))
 
 
 CHECKS = [

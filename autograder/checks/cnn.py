@@ -22,7 +22,8 @@ def conv_backward(dims, stride, padding):
                       f"conv2d_backward after conv2d_forward: x {dims[:4]}, w {(f, c, kh, kw)}, stride {stride}, padding {padding}",
                       also_tags=("cnn.conv2d_forward",),
                       before=(("cnn.conv2d_forward", lambda rng: (*make(rng), stride, padding)),),
-                      inputs=lambda rng: (rng.normal(size=(n, f, h_out, w_out)), result_of(0, pick=1)))
+                      inputs=lambda rng: (rng.normal(size=(n, f, h_out, w_out)), result_of(0, pick=1)),
+                      names=("dx", "dw", "db"))
 
 
 def pool_forward(kind, shape, k, stride=None):

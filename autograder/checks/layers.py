@@ -17,7 +17,7 @@ def backward(n, d, m):
                       f"dense_backward after dense_forward with x ({n}, {d}), W ({d}, {m}); gradients (dx, dW, db)",
                       also_tags=("layers.dense_forward",),
                       before=(("layers.dense_forward", dense_inputs(n, d, m)),),
-                      inputs=lambda rng: (rng.normal(size=(n, m)), result_of(0, pick=1)))
+                      inputs=lambda rng: (rng.normal(size=(n, m)), result_of(0, pick=1)), names=("dx", "dW", "db"))
 
 
 def mlp(sizes, n, activation):
@@ -31,7 +31,8 @@ def mlp(sizes, n, activation):
     return ValueCheck("layers.mlp_loss_and_grads",
                       f"mlp_loss_and_grads: layer sizes {sizes}, batch {n}, activation {activation!r}",
                       also_tags=("layers.dense_forward", "layers.dense_backward"),
-                      inputs=make, kwargs={} if activation == "relu" else {"activation": activation})
+                      inputs=make, kwargs={} if activation == "relu" else {"activation": activation},
+                      names=("loss", "grads"))
 
 
 CHECKS = [

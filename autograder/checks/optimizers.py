@@ -2,6 +2,9 @@
 from autograder.spec import ValueCheck
 
 SHAPE = (4, 3)
+STATE_NAMES = {"momentum_step": ("param", "velocity"), "nesterov_step": ("param", "velocity"),
+               "adagrad_step": ("param", "sum_sq"), "rmsprop_step": ("param", "square_avg"),
+               "adam_step": ("param", "m", "v"), "adamw_step": ("param", "m", "v")}
 
 
 def step(function, name, state_slots, **kwargs):
@@ -21,7 +24,7 @@ def step(function, name, state_slots, **kwargs):
         return (param, grad, *states)
 
     return ValueCheck(f"optimizers.{function}", f"{function}: {name}" + (f" with {kwargs}" if kwargs else ""),
-                      inputs=make, kwargs=kwargs)
+                      inputs=make, kwargs=kwargs, names=STATE_NAMES.get(function, ()))
 
 
 def schedule(function, *args, **kwargs):

@@ -54,7 +54,8 @@ def bn_inputs(n, d):
 
 def bn_forward(n, d, **kwargs):
     return ValueCheck("regularization.batchnorm_forward", f"batchnorm_forward on ({n}, {d}) with {kwargs}",
-                      inputs=bn_inputs(n, d), kwargs=kwargs, pick=[0, 1, 2])
+                      inputs=bn_inputs(n, d), kwargs=kwargs, pick=[0, 1, 2],
+                      names=("out", "running_mean", "running_var"))
 
 
 def bn_backward(n, d, training=True, **kwargs):
@@ -63,7 +64,7 @@ def bn_backward(n, d, training=True, **kwargs):
                       f"batchnorm_backward after a {'training' if training else 'evaluation'}-mode forward on ({n}, {d})",
                       also_tags=("regularization.batchnorm_forward",),
                       before=(("regularization.batchnorm_forward", lambda rng: (*make(rng), training, *kwargs.values())),),
-                      inputs=lambda rng: (rng.normal(size=(n, d)), result_of(0, pick=3)))
+                      inputs=lambda rng: (rng.normal(size=(n, d)), result_of(0, pick=3)), names=("dx", "dgamma", "dbeta"))
 
 
 def ln_inputs(n, d):

@@ -22,14 +22,25 @@ def sequence_inputs(n, t, d, h, lstm=False):
     return make
 
 
+NAMES = {
+    "lstm_step_forward": ("h", "c"),
+    "rnn_step_backward": ("dx", "dh_prev", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    "rnn_backward": ("dx", "dh0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    "lstm_step_backward": ("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    "lstm_backward": ("dx", "dh0", "dc0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    "rnn_train_step": ("params", "loss", "total_norm"),
+}
+
+
 def forward(function, dims, make, pick):
-    return ValueCheck(f"rnn.{function}", f"{function} with (N, ..., D, H) = {dims}", inputs=make, pick=pick)
+    return ValueCheck(f"rnn.{function}", f"{function} with (N, ..., D, H) = {dims}", inputs=make, pick=pick,
+                      names=NAMES.get(function, ()))
 
 
 def backward(function, forward_name, dims, make, upstream, cache_index):
     return ValueCheck(f"rnn.{function}", f"{function} after {forward_name} with (N, ..., D, H) = {dims}",
                       also_tags=(f"rnn.{forward_name}",), before=((f"rnn.{forward_name}", make),),
-                      inputs=lambda rng: (*upstream(rng), result_of(0, pick=cache_index)))
+                      inputs=lambda rng: (*upstream(rng), result_of(0, pick=cache_index)), names=NAMES[function])
 
 
 def train_step(n, t, d, h, k, lr, max_norm):
@@ -40,7 +51,7 @@ def train_step(n, t, d, h, k, lr, max_norm):
         return params, rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, rng.normal(size=(n, k)) * 3, lr, max_norm
     return ValueCheck("rnn.rnn_train_step",
                       f"rnn_train_step: N={n}, T={t}, D={d}, H={h}, K={k}, lr={lr}, max_norm={max_norm}",
-                      also_tags=("rnn.rnn_forward", "rnn.rnn_backward"), inputs=make)
+                      also_tags=("rnn.rnn_forward", "rnn.rnn_backward"), inputs=make, names=NAMES["rnn_train_step"])
 
 
 CHECKS = [
