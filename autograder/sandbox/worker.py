@@ -154,7 +154,7 @@ def serve(scratch, command_fd, result_fd, limits):
     exc_info = sys.exc_info
     encode_, read_message_, build_probe_, Special_, WireError_ = encode, read_message, build_probe, Special, WireError
     base_exception, type_, len_, isinstance_, str_, repr_ = BaseException, type, len, isinstance, str, repr
-    float_, int_, bool_types = float, int, (bool, np.bool_)
+    float_, int_ = float, int
     results = {}
 
     def send(message):
