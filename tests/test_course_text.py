@@ -1,0 +1,199 @@
+"""The course text does not go stale about the course itself.
+
+Two kinds of sentence went wrong before (issue 10): a page announcing a chapter as "not written yet"
+long after it was written, and pages that counted or listed the exercise modules as they were when
+only the six core ones existed. The modules are not hard-coded here: they are the files of
+solutions/, and which of them are core or further comes from the contract's two sections.
+
+Each rule is a plain function from a text to a list of findings, so the same rule runs on every
+page and on the synthetic texts below that prove it can fail.
+"""
+import functools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CONTRACT = (DOCS / "exercises" / "contract.md").read_text(encoding="utf-8")
+
+# Phrases that announce missing course text. Matched case-insensitively on text whose emphasis
+# markers are removed and whose whitespace is collapsed, so "*Not\n  written yet*" is caught.
+UNWRITTEN_PHRASES = (
+    r"\bnot\s+(?:yet\s+)?written\b",
+    r"\bunwritten\b",
+    r"\bcoming\s+soon\b",
+    r"\bto\s+be\s+written\b",
+    r"\byet\s+to\s+be\s+(?:written|added)\b",
+    r"\bunder\s+construction\b",
+    r"\bwork\s+in\s+progress\b",
+    r"\bplanned\s+topics\b",
+    r"\b(?:chapter|page|section)\s+is\s+(?:still\s+)?(?:empty|a\s+stub|missing)\b",
+)
+
+# Pages that present the exercises as a whole: each must name every module file.
+OVERVIEW_PAGES = ("docs/index.md", "docs/exercises/index.md")
+
+# A Markdown list or table that names at least this many module files is taken to be a list of
+# the modules, and must then name all of them (prose that mentions a few modules is not a list).
+LIST_THRESHOLD = 4
+
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+# "<number> [core|further|graded|exercise|...] modules", e.g. "the six core modules", "10 modules".
+COUNT_PATTERN = re.compile(
+    r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\s+((?:(?:core|further|graded|exercise|python|numpy)\s+)*)modules?\b",
+    re.IGNORECASE)
+
+
+def contract_modules(section_title):
+    """The module files named in one '## ... modules' section of the contract, in order."""
+    section = re.split(r"^## ", CONTRACT, flags=re.M)
+    body = next(s for s in section if s.lower().startswith(section_title.lower()))
+    return re.findall(r"^### `(\w+)\.py`", body, flags=re.M)
+
+
+MODULES = sorted(p.stem for p in (ROOT / "solutions").glob("*.py") if not p.stem.startswith("_"))
+CORE = contract_modules("Core modules")
+FURTHER = contract_modules("Further modules")
+COUNTS = {"core": len(CORE), "further": len(FURTHER), "all": len(MODULES)}
+
+
+def plain(text):
+    """Text with emphasis markers removed and whitespace collapsed, for phrase matching."""
+    return re.sub(r"\s+", " ", re.sub(r"[*_]", "", text))
+
+
+def unwritten_claims(text):
+    """Phrases saying that some part of the course does not exist yet."""
+    flat = plain(text)
+    return [f"says {m.group(0)!r}" for pattern in UNWRITTEN_PHRASES
+            for m in re.finditer(pattern, flat, flags=re.IGNORECASE)]
+
+
+def wrong_module_counts(text, counts=COUNTS):
+    """'N ... modules' where N is not the number of modules of that kind (core, further or all)."""
+    findings = []
+    for m in COUNT_PATTERN.finditer(plain(text)):
+        number = m.group(1).lower()
+        said = int(number) if number.isdigit() else NUMBER_WORDS[number]
+        qualifiers = m.group(2).lower().split()
+        kind = "core" if "core" in qualifiers else "further" if "further" in qualifiers else "all"
+        if said != counts[kind]:
+            findings.append(f"says {m.group(0)!r}, but there are {counts[kind]} ({kind})")
+    return findings
+
+
+def named_modules(text, modules=MODULES):
+    """The module files a text names, as `name.py` or as a link to exercises/name.md."""
+    return {name for name in modules
+            if re.search(rf"\b{name}\.py\b|(?:exercises/|\()\b{name}\.md\b", text)}
+
+
+def partial_module_lists(text, modules=MODULES, allowed=()):
+    """Markdown lists or tables that name several module files but not all of them.
+
+    `allowed` holds the sets of modules a page may list on purpose (see SCOPED_LISTS).
+    """
+    findings = []
+    for block in re.split(r"\n\s*\n", text):
+        items = "\n".join(line for line in block.splitlines() if re.match(r"\s*(?:[-*+]|\d+\.|\|)\s", line))
+        named = named_modules(items, modules)
+        if LIST_THRESHOLD <= len(named) < len(modules) and named not in allowed:
+            missing = ", ".join(sorted(set(modules) - named))
+            findings.append(f"lists {len(named)} of {len(modules)} modules (missing: {missing}): "
+                            f"{plain(block)[:80]!r}")
+    return findings
+
+
+# Lists that are partial on purpose, with the exact set of modules they may name.
+SCOPED_LISTS = {
+    # "Graded exercises for this chapter": the core modules and the two further ones on ANN topics.
+    "docs/ann/index.md": [set(CORE) | {"optimizers", "regularization"}],
+}
+
+
+def missing_modules(text, modules=MODULES):
+    """Module files an overview page does not name at all."""
+    return [f"never names {name}.py" for name in sorted(set(modules) - named_modules(text, modules))]
+
+
+@functools.lru_cache(maxsize=None)
+def page_text(path):
+    """A page's prose: the Markdown file, or a notebook's Markdown cells (not its outputs)."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+PAGES = sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb"), ROOT / "README.md"])
+PAGE_IDS = [str(p.relative_to(ROOT)) for p in PAGES]
+
+
+def test_the_module_list_comes_from_the_solutions_and_the_contract():
+    assert MODULES, "no modules found in solutions/"
+    assert sorted(CORE + FURTHER) == MODULES, "the contract's core and further sections must name every solutions/ module"
+    assert all(page in PAGE_IDS for page in OVERVIEW_PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_page_does_not_call_any_part_of_the_course_unwritten(path):
+    assert unwritten_claims(page_text(path)) == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_page_counts_the_exercise_modules_right(path):
+    assert wrong_module_counts(page_text(path)) == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_page_lists_all_exercise_modules_or_only_a_few(path):
+    allowed = SCOPED_LISTS.get(str(path.relative_to(ROOT)), [])
+    assert partial_module_lists(page_text(path), allowed=allowed) == []
+
+
+@pytest.mark.parametrize("page", OVERVIEW_PAGES)
+def test_overview_page_names_every_exercise_module(page):
+    assert missing_modules(page_text(ROOT / page)) == []
+
+
+# The rules must be able to fail. Each stale text below is the kind of sentence the issue found
+# (the first two are the ones docs/index.md had); each must be flagged, and its corrected
+# counterpart must pass.
+SIX = ["activations", "losses", "initializers", "layers", "gradcheck", "clipping"]
+STALE = [
+    (unwritten_claims, "- **CNN**: networks for images. *Not\n  written yet*: its page lists the planned topics."),
+    (unwritten_claims, "The RNN chapter is coming soon."),
+    (unwritten_claims, "This section is still empty."),
+    (wrong_module_counts, "There are six modules, one file each in `exercises/`."),
+    (wrong_module_counts, "The autograder grades all 6 exercise modules."),
+    (wrong_module_counts, "The contract names the four core modules."),
+    (partial_module_lists, "## The module pages\n\n" + "".join(f"- [`{m}.py`]({m}.md): ...\n" for m in SIX)),
+    (partial_module_lists, "| module |\n| --- |\n" + "".join(f"| [`{m}.py`](exercises/{m}.md) |\n" for m in SIX[:4])),
+    (missing_modules, "The exercises: " + ", ".join(f"`{m}.py`" for m in SIX) + "."),
+]
+CORRECTED = [
+    (unwritten_claims, "- **CNN**: networks for images. Convolution, pooling and transfer learning."),
+    (unwritten_claims, "The RNN chapter ends with the Transformer."),
+    (unwritten_claims, "This section is short."),
+    (wrong_module_counts, f"There are {len(MODULES)} modules, one file each in `exercises/`."),
+    (wrong_module_counts, f"The autograder grades all {len(MODULES)} exercise modules."),
+    (wrong_module_counts, f"The contract names the {len(CORE)} core modules, then the {len(FURTHER)} further modules."),
+    (partial_module_lists, "## The module pages\n\n" + "".join(f"- [`{m}.py`]({m}.md): ...\n" for m in MODULES)),
+    (partial_module_lists, "`layers.py` uses `activations.py` and `losses.py`, so do those and `gradcheck.py` first."),
+    (missing_modules, "The exercises: " + ", ".join(f"`{m}.py`" for m in MODULES) + "."),
+]
+
+
+@pytest.mark.parametrize("rule, text", STALE, ids=[f"{r.__name__}-{i}" for i, (r, _) in enumerate(STALE)])
+def test_rule_flags_a_stale_text(rule, text):
+    assert rule(text), f"{rule.__name__} did not flag: {text!r}"
+
+
+@pytest.mark.parametrize("rule, text", CORRECTED, ids=[f"{r.__name__}-{i}" for i, (r, _) in enumerate(CORRECTED)])
+def test_rule_accepts_the_corrected_text(rule, text):
+    assert rule(text) == []
