@@ -12,7 +12,7 @@ from autograder import submission
 from autograder.checks import all_checks
 from autograder.mistakes import MODULES
 from autograder.reference import default_reference
-from autograder.sandbox import runner
+from autograder.sandbox import isolation, runner
 from autograder.spec import Verdict
 
 
@@ -33,6 +33,7 @@ class Report:
     outcomes: list
     seconds: float
     notes: list = field(default_factory=list)
+    isolation: str = ""  # how the submission was isolated, in one line
 
     @property
     def score(self):
@@ -51,8 +52,9 @@ class Report:
 
 
 def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
-          reference=None):
-    """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path."""
+          reference=None, isolation_mode="auto"):
+    """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
+    and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here."""
     started = time.perf_counter()
     seed = secrets.randbits(32) if seed is None else int(seed)
     reference = reference or default_reference()
@@ -60,22 +62,35 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}")) for index, check in enumerate(checks)]
     existing_children = frozenset(runner.children_of(__import__("os").getpid(), zombies=True))
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
-        found, notes = submission.prepare(path, scratch)
-        if user is not None:
-            Path(scratch).chmod(0o755)  # the unprivileged worker must be able to read the copy, nothing more
-        per_module = {}
-        for check, calls in plans:
-            if check.module in found:
-                per_module.setdefault(check.module, []).extend(calls)
-        observations = {}
-        with runner.Sandbox(scratch, limits, python, user) as sandbox, \
-                ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            jobs = [pool.submit(runner.run_module, sandbox, module, calls) for module, calls in per_module.items()]
-            for job in jobs:
-                observations.update(job.result())
-        runner.kill_strays(keep=existing_children)
+        try:
+            found, notes = submission.prepare(path, scratch)
+            how = isolation.choose(scratch, isolation_mode, python, user)
+            if user is not None and how.kind == "process":
+                Path(scratch).chmod(0o755)  # the unprivileged worker must be able to read the copy, nothing more
+            per_module = {}
+            for check, calls in plans:
+                if check.module in found:
+                    per_module.setdefault(check.module, []).extend(calls)
+            observations = {}
+            # The sandbox is started here, in this thread: bwrap's --die-with-parent follows the thread.
+            with runner.Sandbox(scratch, limits, how, user) as sandbox, \
+                    ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+                if per_module:
+                    _start(sandbox)
+                jobs = [pool.submit(runner.run_module, sandbox, module, calls) for module, calls in per_module.items()]
+                for job in jobs:
+                    observations.update(job.result())
+        finally:
+            runner.kill_strays(keep=existing_children)
     outcomes = [Outcome(check, _judge(check, calls, observations, reference, found)) for check, calls in plans]
-    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes)
+    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, how.summary)
+
+
+def _start(sandbox):
+    try:
+        sandbox.zygote()
+    except runner.WorkerFailed:
+        pass  # each module's worker will try again, and say so in its own feedback
 
 
 def _judge(check, calls, observations, reference, found):

@@ -18,11 +18,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox import wire
+from autograder.safe_text import safe
+from autograder.sandbox import isolation, wire
 
 HERE = Path(__file__).resolve().parent
 # The worker cannot import the autograder package: it gets the source of the few files it needs.
-WORKER_SOURCE = "\n".join((HERE / name).read_text() for name in ("wire.py", "probes.py", "worker.py"))
+WORKER_SOURCE = "\n".join(
+    (HERE / name).read_text() for name in ("bootstrap.py", "wire.py", "probes.py", "worker.py"))
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,23 @@ class Limits:
     memory_bytes: int = 2 * 2**30  # address space of one worker process
     file_bytes: int = 16 * 2**20  # largest file a worker may write
     output_chars: int = 20_000  # printed text kept per worker; the rest is dropped
+    processes: int = 128  # processes and threads of one sandbox's uid (RLIMIT_NPROC)
+    reply_floor_bytes: int = 4 * 2**20  # a reply may always be this large...
+    reply_factor: int = 16  # ...or this many times the bytes of the call's input arrays
+    control_seconds: float = 2.0  # wall clock for the zygote to answer a status or kill request
+
+    def reply_limit(self, call):
+        return self.reply_floor_bytes + self.reply_factor * _array_bytes([call.args, call.kwargs])
+
+
+def _array_bytes(value, depth=0):
+    if type(value) is __import__("numpy").ndarray:
+        return value.nbytes
+    if depth < 8 and type(value) in (list, tuple):
+        return sum(_array_bytes(v, depth + 1) for v in value)
+    if depth < 8 and type(value) is dict:
+        return sum(_array_bytes(v, depth + 1) for v in value.values())
+    return 0
 
 
 @dataclass
@@ -65,70 +84,97 @@ class WorkerFailed(Exception):
 
 class Zygote:
     """The fork server: one `python -I` per submission that imports NumPy once and forks a
-    fresh, confined worker per module (a few milliseconds instead of a new interpreter)."""
+    fresh, confined worker per module (a few milliseconds instead of a new interpreter).
 
-    def __init__(self, scratch, limits, python=None, user=None):
-        self.limits = limits
+    With namespaces it runs inside bubblewrap and sees only /submission; otherwise it runs
+    as a plain process in a session of its own (optionally as another user)."""
+
+    def __init__(self, scratch, limits, isolation_, user=None):
+        self.limits, self.isolation = limits, isolation_
+        self.namespaced = isolation_.kind == "namespaces"
         ours, theirs = socket.socketpair()
         env = {
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(scratch),
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": isolation_.cwd or str(scratch),
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
             # One thread each: predictable timing, and batch jobs do not fight over cores.
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         }
+        processes = limits.processes
+        if not (self.namespaced and isolation_.uid is not None):
+            # The uid is shared with other processes: allow the ones it already has, plus ours.
+            uid = os.geteuid() if user is None else _uid_of(user)
+            processes = None if uid == 0 else processes + _process_count(uid)
         limits_json = json.dumps({
             "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
-            "file_bytes": limits.file_bytes, "output_chars": limits.output_chars,
+            "file_bytes": limits.file_bytes, "output_chars": limits.output_chars, "processes": processes,
         })
+        boot = json.dumps({"uid": isolation_.uid, "paths": list(isolation_.paths)})
+        flags = ["-I", "-B", "-S"] if self.namespaced else ["-I", "-B"]
+        argv = [*isolation_.prefix]
+        if self.namespaced:
+            for key, value in env.items():  # bwrap clears the environment
+                argv += ["--setenv", key, value]
+        argv += [isolation_.python, *flags, "-c", WORKER_SOURCE, isolation_.cwd or str(scratch),
+                 str(theirs.fileno()), limits_json, boot]
+        as_user = {"user": user, "group": _group_of(user), "extra_groups": []} if user and not self.namespaced else {}
         try:
             self.process = subprocess.Popen(
-                [python or sys.executable, "-I", "-B", "-c", WORKER_SOURCE, str(scratch), str(theirs.fileno()),
-                 limits_json],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True,
-                **({"user": user, "group": _group_of(user), "extra_groups": []} if user else {}),
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True, **as_user,
             )
         finally:
             theirs.close()
         self.control = ours
         self.lock = threading.Lock()
-        self.control.settimeout(limits.start_seconds)
-        if self._reply().get("status") != "ready":
+        if self._ask(None, limits.start_seconds).get("status") != "ready":
+            self.close()
             raise WorkerFailed("the sandbox did not start")
 
-    def _reply(self):
-        try:
-            data = self.control.recv(4096)
-            return json.loads(data) if data else {}
-        except (OSError, ValueError):
-            return {}
+    def _ask(self, request, seconds, fds=()):
+        """Send a request (None: only listen) and return the zygote's reply, or {} if it is not answering."""
+        with self.lock:
+            try:
+                self.control.settimeout(seconds)
+                if request is not None:
+                    socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+                data = self.control.recv(4096)
+                reply = json.loads(data) if data else {}
+                return reply if type(reply) is dict else {}
+            except (OSError, ValueError):
+                return {}
 
     def spawn(self):
-        """(pid, command fd, result fd) of a new worker process."""
+        """(pid, command fd, result fd) of a new worker process (pid as the zygote sees it)."""
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
         try:
-            with self.lock:
-                socket.send_fds(self.control, [b'{"op": "spawn"}'], [command_read, result_write])
-                pid = self._reply().get("pid")
-        except OSError:
-            pid = None
+            pid = self._ask({"op": "spawn"}, self.limits.start_seconds, (command_read, result_write)).get("pid")
         finally:
             os.close(command_read)
             os.close(result_write)
-        if type(pid) is not int:
+        if type(pid) is not int or pid <= 1:
             os.close(command_write)
             os.close(result_read)
             raise WorkerFailed("the sandbox stopped (did the submission kill it?)")
+        os.set_blocking(command_write, False)
         return pid, command_write, result_read
 
     def exit_status(self, pid):
-        try:
-            with self.lock:
-                self.control.sendall(json.dumps({"op": "status", "pid": pid}).encode())
-                return self._reply().get("status")
-        except OSError:
-            return None
+        status = self._ask({"op": "status", "pid": pid}, self.limits.control_seconds + 1).get("status")
+        return status if type(status) is int else None
+
+    def kill(self, pid):
+        """Kill a worker and its process group. Inside namespaces only the zygote can name it;
+        a zygote that does not answer is itself killed, with everything in the sandbox."""
+        if not self.namespaced:
+            for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                try:
+                    target()
+                except (ProcessLookupError, PermissionError):
+                    pass
+            return
+        if self._ask({"op": "kill", "pid": pid}, self.limits.control_seconds).get("status") != "killed":
+            self.close()
 
     def alive(self):
         return self.process.poll() is None
@@ -146,8 +192,8 @@ class Zygote:
 class Sandbox:
     """The processes grading one submission: a zygote, restarted if a submission kills it."""
 
-    def __init__(self, scratch, limits, python=None, user=None):
-        self.scratch, self.limits, self.python, self.user = scratch, limits, python, user
+    def __init__(self, scratch, limits, isolation_, user=None):
+        self.scratch, self.limits, self.isolation, self.user = scratch, limits, isolation_, user
         self._zygote = None
         self._lock = threading.Lock()
 
@@ -157,7 +203,7 @@ class Sandbox:
                 self._zygote.close()
                 self._zygote = None
             if self._zygote is None:
-                self._zygote = Zygote(self.scratch, self.limits, self.python, self.user)
+                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
             return self._zygote
 
     def __enter__(self):
@@ -169,64 +215,68 @@ class Sandbox:
 
 
 class Worker:
-    """One module's worker process, forked by the zygote."""
+    """One module's worker process, forked by the zygote. Every read and write has a deadline,
+    and a reply larger than the call allows is refused before it is read."""
 
     def __init__(self, zygote):
         self.zygote = zygote
         self.pid, self.commands, self.results = zygote.spawn()
-        self.buffer = b""
-        reply = self._receive(zygote.limits.start_seconds)
+        reply = self._receive(zygote.limits.start_seconds, zygote.limits.reply_floor_bytes)
         if reply.get("status") != "ready":
             self.kill()
             raise WorkerFailed("the worker did not start")
 
-    def request(self, message, seconds):
-        data = memoryview(wire.encode(message))
-        try:
-            while data:
-                data = data[os.write(self.commands, data):]
-        except OSError:
-            raise WorkerFailed(self._death()) from None
-        return self._receive(seconds)
-
-    def _receive(self, seconds):
+    def request(self, message, seconds, reply_limit):
         deadline = time.monotonic() + seconds
-        while True:
-            message = self._parse()
-            if message is not None:
-                return message
+        data = memoryview(wire.encode(message))
+        while data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                raise WorkerFailed(f"timed out after {seconds:g} s (an infinite loop, or far too slow)")
+            try:
+                _, writable, _ = select.select([], [self.commands], [], left)
+                if writable:
+                    data = data[os.write(self.commands, data):]
+            except BlockingIOError:
+                continue
+            except (OSError, ValueError):
+                raise WorkerFailed(self._death()) from None
+        return self._receive(deadline - time.monotonic(), reply_limit, seconds)
+
+    def _read_exactly(self, size, deadline, seconds):
+        """`size` bytes from the result pipe, into one preallocated buffer."""
+        buffer = bytearray(size)
+        view, got = memoryview(buffer), 0
+        while got < size:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.kill()
                 raise WorkerFailed(f"timed out after {seconds:g} s (an infinite loop, or far too slow)")
             ready, _, _ = select.select([self.results], [], [], left)
             if ready:
-                chunk = os.read(self.results, 1 << 20)
-                if not chunk:
+                count = os.readv(self.results, [view[got:]])
+                if count == 0:
                     raise WorkerFailed(self._death())
-                self.buffer += chunk
-                if len(self.buffer) > wire.MAX_MESSAGE_BYTES + 8:
-                    self.kill()
-                    raise WorkerFailed("sent more data than any result can hold")
+                got += count
+        return buffer
 
-    def _parse(self):
-        if len(self.buffer) < 8:
-            return None
-        length = int.from_bytes(self.buffer[:8], "little")
-        if length > wire.MAX_MESSAGE_BYTES:
+    def _receive(self, seconds, reply_limit, budget=None):
+        budget = seconds if budget is None else budget
+        deadline = time.monotonic() + max(seconds, 0.0)
+        length = int.from_bytes(self._read_exactly(8, deadline, budget), "little")
+        if length > min(reply_limit, wire.MAX_MESSAGE_BYTES):
             self.kill()
-            raise WorkerFailed("sent a result too large to grade")
-        if len(self.buffer) < 8 + length:
-            return None
-        body, self.buffer = self.buffer[8 : 8 + length], self.buffer[8 + length :]
+            raise WorkerFailed(f"sent a reply of {length} bytes, far larger than the expected result")
+        body = self._read_exactly(length, deadline, budget)
         try:
             message = wire.decode(body)
         except wire.WireError as error:
             self.kill()
-            raise WorkerFailed(f"sent a malformed result ({error})") from None
+            raise WorkerFailed(f"sent a reply the grader cannot read ({error})") from None
         if type(message) is not dict:
             self.kill()
-            raise WorkerFailed("sent a malformed result")
+            raise WorkerFailed("sent a reply the grader cannot read (not a message)")
         return message
 
     def _death(self):
@@ -246,11 +296,9 @@ class Worker:
         return f"the process exited with status {code} (sys.exit or os._exit in the submission?)"
 
     def kill(self):
-        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
-            try:
-                target()
-            except (ProcessLookupError, PermissionError):
-                pass
+        if self.pid is not None:
+            self.zygote.kill(self.pid)
+            self.pid = None
         for fd in (self.commands, self.results):
             if fd is not None:
                 try:
@@ -264,6 +312,27 @@ def _group_of(user):
     import pwd
 
     return pwd.getpwnam(user).pw_gid if isinstance(user, str) else pwd.getpwuid(user).pw_gid
+
+
+def _uid_of(user):
+    import pwd
+
+    return pwd.getpwnam(user).pw_uid if isinstance(user, str) else int(user)
+
+
+def _process_count(uid):
+    """How many processes and threads `uid` has now (what RLIMIT_NPROC counts)."""
+    count = 0
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                status = Path(f"/proc/{entry}/status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("Uid", "").split()[:1] == [str(uid)]:
+                count += int(fields.get("Threads", "1").strip() or 1)
+    return count
 
 
 def run_module(sandbox, module, calls):
@@ -290,13 +359,15 @@ def run_module(sandbox, module, calls):
             try:
                 if worker is None:
                     worker = Worker(sandbox.zygote())
-                    reply = worker.request({"op": "import", "module": module}, limits.call_seconds)
+                    reply = worker.request({"op": "import", "module": module}, limits.call_seconds,
+                                           limits.reply_floor_bytes)
                     if reply.get("status") != "ok":
+                        reply = _clean(reply)
                         fail_rest("import_error", f"importing {module}.py failed: {reply.get('error', '?')}")
                         break
                     imported = True
                 started = time.perf_counter()
-                observation = worker.request(call.message(), limits.call_seconds)
+                observation = _clean(worker.request(call.message(), limits.call_seconds, limits.reply_limit(call)))
                 observation["seconds"] = time.perf_counter() - started
                 observations[call.id] = observation
             except WorkerFailed as failure:
@@ -307,11 +378,24 @@ def run_module(sandbox, module, calls):
                     fail_rest("import_error", f"importing {module}.py failed: {failure}")
                     break
                 observations[call.id] = {"status": "failed", "error": str(failure)}
-                given_up[call.function] = f"not run: an earlier call of {call.function} {failure}"
+                given_up[call.function] = f"an earlier call of {call.function} {failure}"
     finally:
         if worker is not None:
             worker.kill()
     return observations
+
+
+STATUSES = frozenset({"ok", "raised", "missing", "import_error", "bad_output", "skipped"})
+
+
+def _clean(reply):
+    """A worker's reply with its submission-controlled text made safe and short, and a known status."""
+    if reply.get("status") not in STATUSES:
+        return {"status": "failed", "error": "sent a reply the grader cannot read (unknown status)"}
+    for key, limit, lines in (("error", 500, False), ("exception", 100, False), ("printed", 2100, True)):
+        if key in reply:
+            reply[key] = safe(reply[key], limit, lines) if type(reply[key]) is str else "?"
+    return reply
 
 
 def become_subreaper():

@@ -1,8 +1,9 @@
 """Plain-data messages between the grader and a sandboxed worker.
 
-Only None, bool, int, float, str, list, tuple, dict with str keys and NumPy
-arrays of a plain dtype (bool, int, uint, float) cross the boundary. No pickle:
-decoding an untrusted message can build nothing but these.
+Only None, bool, int, float, str, list, tuple, dict with str keys, and NumPy
+arrays and scalars of a plain dtype (bool, int, uint, float) cross the
+boundary. No pickle: decoding an untrusted message can build nothing but
+these, and any message that is not exactly well formed raises WireError.
 
 A message is: 8-byte length, 4-byte JSON length, JSON, then the raw bytes of
 the arrays the JSON refers to by index. This file is also sent, as source, to
@@ -18,6 +19,8 @@ import numpy as np
 MAX_MESSAGE_BYTES = 256 * 2**20
 MAX_DEPTH = 16
 MAX_ITEMS = 100_000
+MAX_DIMS = 32  # NumPy's own limit is 64; no contract array has more than 4
+NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 # dtype strings an array may arrive with; anything else (object, str, void...) is refused.
 PLAIN_DTYPES = frozenset(
     np.dtype(t).str for t in ("?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8")
@@ -48,6 +51,8 @@ def encode(value, convert=None):
             return v
         if kind is float:
             return v if math.isfinite(v) else {"__float__": repr(v)}
+        if isinstance(v, np.generic) and v.dtype.str in PLAIN_DTYPES:
+            return scalar_node(v)
         if kind is np.ndarray:
             if v.dtype.str not in PLAIN_DTYPES:
                 raise WireError(f"array of dtype {v.dtype} cannot be sent")
@@ -70,13 +75,35 @@ def encode(value, convert=None):
     return struct.pack("<Q", len(body)) + body
 
 
+def scalar_node(v):
+    """The message node of a NumPy scalar of a plain dtype (np.float64(0.5) -> {"__scalar__": "<f8", ...})."""
+    if v.dtype.str not in PLAIN_DTYPES:
+        return {"__special__": "unsendable", "data": f"numpy.{type(v).__name__}"}
+    value = v.item()
+    if type(value) is float and not math.isfinite(value):
+        value = repr(value)
+    return {"__scalar__": v.dtype.str, "value": value}
+
+
 def decode(body):
-    """The value of one message body (the bytes after the 8-byte length)."""
+    """The value of one message body (the bytes after the 8-byte length); WireError if it is not well formed."""
+    try:
+        return _decode(body)
+    except WireError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, MemoryError,
+            struct.error) as error:
+        raise WireError(f"unreadable message ({type(error).__name__})") from None
+
+
+def _decode(body):
     if len(body) < 4:
         raise WireError("truncated message")
     (tree_len,) = struct.unpack_from("<I", body)
+    if 4 + tree_len > len(body):
+        raise WireError("truncated message")
     try:
-        tree = json.loads(body[4 : 4 + tree_len])
+        tree = json.loads(bytes(body[4 : 4 + tree_len]))
     except ValueError as error:
         raise WireError(f"bad message: {error}") from None
     offset = 4 + tree_len
@@ -88,11 +115,26 @@ def decode(body):
         if node is None or type(node) in (bool, int, float, str):
             return node
         if type(node) is dict and "__float__" in node:
-            return float(node["__float__"])
+            if node["__float__"] not in NON_FINITE:
+                raise WireError("bad float")
+            return NON_FINITE[node["__float__"]]
+        if type(node) is dict and "__scalar__" in node:
+            dtype, value = node["__scalar__"], node.get("value")
+            if dtype not in PLAIN_DTYPES or type(value) not in (bool, int, float, str):
+                raise WireError("bad scalar")
+            if type(value) is str:
+                if value not in NON_FINITE or np.dtype(dtype).kind != "f":
+                    raise WireError("bad scalar")
+                value = NON_FINITE[value]
+            with np.errstate(all="ignore"):
+                scalar = np.dtype(dtype).type(value)
+            if scalar.item() != value and not (scalar != scalar and value != value):
+                raise WireError("bad scalar")  # the value does not fit its dtype
+            return scalar
         if type(node) is dict and "__nd__" in node:
             dtype, shape = node.get("dtype"), node.get("shape")
-            if dtype not in PLAIN_DTYPES or type(shape) is not list or not all(
-                type(n) is int and n >= 0 for n in shape
+            if dtype not in PLAIN_DTYPES or type(shape) is not list or len(shape) > MAX_DIMS or not all(
+                type(n) is int and 0 <= n < 2**40 for n in shape
             ):
                 raise WireError("bad array header")
             size = np.dtype(dtype).itemsize * math.prod(shape)

@@ -22,20 +22,30 @@ import time
 import numpy as np
 
 FORBIDDEN_MODULES = frozenset({"autograder", "solutions", "tests", "conftest", "benchmarks", "tools"})
+PRINTED_PER_CALL = 2000  # characters of a call's printed output sent back with its result
 
 
 class _Blocker:
-    """Import hook refusing the course's own packages, whatever sys.path says."""
+    """Import hook: the course's own packages are refused whatever sys.path says, and a submission
+    may import only NumPy, the standard library and its own modules (what Gradescope will have)."""
 
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name.split(".")[0] in FORBIDDEN_MODULES:
+    local = frozenset()  # the submission's own module names, set by the zygote
+    stdlib = sys.stdlib_module_names
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        top = name.split(".")[0]
+        if top in FORBIDDEN_MODULES:
             raise ImportError(f"{name} is not available to a submission")
+        if path is None and top not in cls.local and top != "numpy" and top not in cls.stdlib:
+            raise ModuleNotFoundError(f"only NumPy and the standard library may be imported (found: {top})")
         return None
 
 
 class _CappedText:
-    """A text stream that keeps the first `limit` characters written and drops the rest."""
+    """A text stream that keeps the first `limit` characters written and drops the rest.
+
+    `take()` hands over what was printed since the last take (a call's own output)."""
 
     def __init__(self, limit):
         self.limit, self.kept = limit, []
@@ -47,6 +57,14 @@ class _CappedText:
             self.kept.append(text[: self.limit - self.size])
         self.size += len(text)
         return len(text)
+
+    def take(self, limit):
+        text = "".join(self.kept)
+        dropped = self.size - len(text)
+        self.kept, self.size = [], 0
+        if len(text) > limit or dropped:
+            text = text[:limit] + "\n[... output cut ...]"
+        return text
 
     def flush(self):
         pass
@@ -77,6 +95,7 @@ def _confine_imports(scratch):
     standard = ("BuiltinImporter", "FrozenImporter", "PathFinder")
     sys.meta_path[:] = [_Blocker] + [f for f in sys.meta_path if getattr(f, "__name__", type(f).__name__) in standard]
     sys.path_importer_cache.clear()
+    _Blocker.local = frozenset(n[:-3] for n in os.listdir(scratch) if n.endswith(".py"))
     for name in list(sys.modules):
         if name.split(".")[0] in FORBIDDEN_MODULES:
             del sys.modules[name]
@@ -112,6 +131,14 @@ def zygote():
             control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
         elif request["op"] == "status":
             control.sendall(json.dumps({"status": _wait_for(request["pid"], exited)}).encode() + b"\n")
+        elif request["op"] == "kill":
+            # Inside a PID namespace only we can name our workers; their process groups go too.
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(request["pid"], 9)
+                except OSError:
+                    pass
+            control.sendall(b'{"status": "killed"}\n')
     os._exit(0)
 
 
@@ -141,8 +168,9 @@ def serve(scratch, command_fd, result_fd, limits):
     _limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
     _limit(resource.RLIMIT_FSIZE, limits["file_bytes"])
     _limit(resource.RLIMIT_CORE, 0)
-    if os.getuid() != 0:
-        _limit(resource.RLIMIT_NPROC, 0)  # no child processes at all (root is exempt from this limit)
+    if limits.get("processes") is not None:
+        # Counts threads too: honest code may start a few; a fork bomb stops here (root is exempt).
+        _limit(resource.RLIMIT_NPROC, limits["processes"])
 
     # Bound now, before the submission can patch anything.
     read, write = os.read, os.write
@@ -153,6 +181,7 @@ def serve(scratch, command_fd, result_fd, limits):
     import_module, modules = importlib.import_module, sys.modules
     exc_info = sys.exc_info
     encode_, read_message_, build_probe_, Special_, WireError_ = encode, read_message, build_probe, Special, WireError
+    scalar_node_ = scalar_node
     base_exception, type_, len_, isinstance_, str_, repr_ = BaseException, type, len, isinstance, str, repr
     float_, int_ = float, int
     results = {}
@@ -168,7 +197,7 @@ def serve(scratch, command_fd, result_fd, limits):
         if kind is ndarray or kind in (float_, int_, bool, str_, list, tuple, dict) or v is None:
             return None
         if isinstance_(v, generic) and kind.__module__ == "numpy":
-            return {"__special__": "numpy_scalar", "data": {"type": kind.__name__, "value": v.item()}}
+            return scalar_node_(v)
         if isinstance_(v, ndarray):
             what = f"{kind.__name__} (a subclass of numpy.ndarray)"
         else:
@@ -251,11 +280,13 @@ def serve(scratch, command_fd, result_fd, limits):
         rngs = [a for a in list(args) + list(kwargs.values()) if isinstance_(a, Generator)]
         rng_before = [repr_(r.bit_generator.state) for r in rngs]
         global_before = get_state()[1].copy()
+        printed.take(0)
         try:
             output = function(*args, **kwargs)
         except base_exception as error:
-            return {"status": "raised", "error": error_text(error), "exception": type_(error).__name__}
-        reply = {"status": "ok"}
+            return {"status": "raised", "error": error_text(error), "exception": str_(getattr(type_(error), "__name__", "?"))[:200],
+                    "printed": printed.take(PRINTED_PER_CALL)}
+        reply = {"status": "ok", "printed": printed.take(PRINTED_PER_CALL)}
         if request.get("keep"):
             results[request["id"]] = output
         pick = request.get("pick")
