@@ -1,22 +1,33 @@
 """Grade a class: every folder and .zip directly inside DIR, in parallel, into one CSV.
 
 Rows are appended and flushed as each submission finishes, so an interrupted
-run loses nothing: a re-run skips the submissions already in the CSV. A
-submission that cannot be graded still gets its row, with score 0 and why.
+run loses nothing: a re-run skips the submissions already in the CSV. When the
+batch ends (or is interrupted) the CSV is rewritten sorted by submission name,
+atomically. A submission that cannot be graded still gets its row, with score 0
+and why; so does every module that scores 0.
 """
 import csv
 import os
+import signal
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder import report
+from autograder import assignment, gradebook, report
 from autograder.mistakes import MODULES
+from autograder.sandbox import runner
 from autograder.sandbox.runner import Limits, become_subreaper
 from autograder.submission import UsageError
+
+STOP_GRACE_SECONDS = 1.0  # how long an interrupted grading process gets to kill its sandboxes itself
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the finished rows are saved; the message says how far the batch got."""
 
 
 def submissions_in(folder):
@@ -27,72 +38,178 @@ def submissions_in(folder):
                   if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == ".zip"))
 
 
-def already_graded(out):
-    if not Path(out).exists():
-        return set()
-    with open(out, newline="") as handle:
-        return {row[0] for row in csv.reader(handle) if row and row[0] != "submission"}
+def read_rows(out, header):
+    """{submission: row} of an earlier run's CSV at `out` (empty if none); rows cut short by a crash are dropped."""
+    if not Path(out).exists() or Path(out).stat().st_size == 0:
+        return {}
+    with open(out, newline="", encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    if not lines or lines[0][: len(header)] != header:
+        raise UsageError(f"{out} holds grades in other columns (another --modules, or an older grader): "
+                         f"choose another --out")
+    return {row[0]: row[: len(header)] for row in lines[1:] if len(row) >= len(header)}
 
 
-def grade_one(path, limits, user):
+def rewrite(out, header, rows, students=None):
+    """Write the whole CSV atomically, sorted by submission; with a roster, its columns come last."""
+    temporary = Path(f"{out}.tmp-{os.getpid()}")
+    matched = gradebook.match(students, rows)[0] if students is not None else None
+    with open(temporary, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header + (gradebook.ROSTER_COLUMNS if matched is not None else []))
+        for name in sorted(rows):
+            extra = gradebook.roster_cells(matched.get(name)) if matched is not None else []
+            writer.writerow(rows[name] + extra)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(out)
+
+
+def grade_one(path, options):
     """One CSV row; runs in a pool process, which never runs submission code itself."""
     from autograder.grade import grade
 
+    modules, points, grade_options = options["modules"], options["points"], options["grade"]
     try:
-        return report.csv_row(path.name, grade(path, limits=limits, user=user, parallel=1))
+        graded = grade(path, parallel=1, modules=modules, **grade_options)
+        return report.csv_row(path.name, assignment.weigh_report(graded, points), modules)
     except Exception as error:  # noqa: BLE001 - one submission must never stop the class
-        return _failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}")
+        return report.csv_failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}",
+                                     options["maxima"])
 
 
-def _grade_alone(path, limits, user):
+def _pool_process_init():
+    """In each grading process: Ctrl-C is the batch's to handle; SIGTERM means "kill your sandboxes, now"."""
+    become_subreaper()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_now)
+
+
+def _stop_now(signum, frame):
+    runner.kill_strays()  # the zygotes and every process a submission started: we are their subreaper
+    os._exit(128 + signum)
+
+
+def _stop_pool_processes():
+    """Ask every grading process to clean up and exit; kill whatever is left after a short grace."""
+    me = os.getpid()
+    for pid in runner.children_of(me):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while runner.children_of(me) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    for pid in runner.children_of(me):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _grade_alone(path, options):
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=become_subreaper) as pool:
-            return pool.submit(grade_one, path, limits, user).result()
+        with ProcessPoolExecutor(max_workers=1, initializer=_pool_process_init) as pool:
+            return pool.submit(grade_one, path, options).result()
     except BrokenProcessPool:
-        return _failed_row(path.name, "could not be graded: the grading process was killed (by the submission?)")
+        return report.csv_failed_row(path.name, "could not be graded: the grading process was killed "
+                                                "(by the submission?)", options["maxima"])
 
 
-def _failed_row(name, reason):
-    return [name, "0", "", *([""] * len(MODULES)), reason]
+def _grade_all(todo, record, jobs, options):
+    breaks = {}  # submission -> how many pools broke while it was waiting or being graded
+    while todo:
+        # A grading process can be killed (a submission may signal processes of its own user).
+        # Whatever was pending through two such breaks is graded alone, in a pool of its own:
+        # the culprit gets a row with 0 and the reason, the others their real grades.
+        for path in [p for p in todo if breaks.get(p, 0) >= 2]:
+            record(_grade_alone(path, options))
+            todo.remove(path)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_pool_process_init)
+        futures = {}
+        try:
+            futures = {pool.submit(grade_one, path, options): path for path in todo}
+            for future in as_completed(futures):
+                record(future.result())
+                todo.remove(futures[future])
+        except BrokenProcessPool:
+            for path in todo:
+                breaks[path] = breaks.get(path, 0) + 1
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            for future, path in futures.items():  # rows that finished while we were told to stop
+                if path in todo and future.done() and not future.cancelled() and future.exception() is None:
+                    record(future.result())
+                    todo.remove(path)
+            _stop_pool_processes()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
 
-def _write(writer, handle, row):
-    writer.writerow(row)
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
-def run_batch(folder, out, jobs=1, limits=Limits(), user=None):
-    todo_all = submissions_in(folder)
-    done = already_graded(out)
-    todo = [p for p in todo_all if p.name not in done]
-    new_file = not Path(out).exists() or Path(out).stat().st_size == 0
-    with open(out, "a", newline="") as handle:
+def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, points=None, roster=None,
+              export=None, regrade=(), **grade_options):
+    """Grade the class in `folder` into the CSV `out`; returns the exit status (raises Interrupted on Ctrl-C)."""
+    everyone = submissions_in(folder)
+    names = [p.name for p in everyone]
+    unknown = [name for name in regrade if name not in names]
+    if unknown:
+        raise UsageError(f"--regrade: no submission named {', '.join(unknown)} in {folder}")
+    students = gradebook.load_roster(roster) if roster else None
+    if export and students is None:
+        raise UsageError(f"--format {export} needs --roster, to name each submission's student")
+    points = points or {}
+    header = report.csv_header(modules)
+    rows = {name: row for name, row in read_rows(out, header).items() if name not in regrade}
+    already = len(set(rows) & set(names))
+    rewrite(out, header, rows, students)  # drops replaced rows and any half-written line before appending
+    options = {"modules": modules, "points": points, "maxima": assignment.module_maxima(modules, points),
+               "grade": {"limits": limits, "user": user, **grade_options}}
+    todo = [p for p in everyone if p.name not in rows]
+    with open(out, "a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        if new_file:
-            writer.writerow(report.CSV_HEADER)
-        bar = tqdm(total=len(todo_all), initial=len(todo_all) - len(todo), unit="submission",
+        bar = tqdm(total=len(everyone), initial=len(everyone) - len(todo), unit="submission",
                    disable=None, file=sys.stderr)
-        breaks = {}  # submission -> how many pools broke while it was waiting or being graded
-        while todo:
-            # A grading process can be killed (a submission may signal processes of its own user).
-            # Whatever was pending through two such breaks is graded alone, in a pool of its own:
-            # the culprit gets a row with 0 and the reason, the others their real grades.
-            for path in [p for p in todo if breaks.get(p, 0) >= 2]:
-                _write(writer, handle, _grade_alone(path, limits, user))
-                todo.remove(path)
-                bar.update()
-            try:
-                with ProcessPoolExecutor(max_workers=jobs, initializer=become_subreaper) as pool:
-                    futures = {pool.submit(grade_one, path, limits, user): path for path in todo}
-                    for future in as_completed(futures):
-                        _write(writer, handle, future.result())
-                        todo.remove(futures[future])
-                        bar.update()
-            except BrokenProcessPool:
-                for path in todo:
-                    breaks[path] = breaks.get(path, 0) + 1
+
+        def record(row):
+            writer.writerow(row)
+            handle.flush()
+            os.fsync(handle.fileno())
+            rows[row[0]] = row
+            bar.update()
+
+        try:
+            _grade_all(todo, record, jobs, options)
+        except KeyboardInterrupt:
+            bar.close()
+            rewrite(out, header, rows, students)
+            graded = len(set(rows) & set(names))
+            raise Interrupted(f"interrupted: {graded} of {len(names)} graded; run the same command to resume") \
+                from None
         bar.close()
-    print(f"graded {len(todo_all) - len(done & {p.name for p in todo_all})} submissions"
-          f" ({len(done & {p.name for p in todo_all})} already in {out}) -> {out}")
+    rewrite(out, header, rows, students)
+    print(f"graded {len(names) - already} submissions ({already} already in {out}) -> {out}")
+    if students is not None:
+        _roster_summary(students, names)
+    if export:
+        exported = gradebook.write_export(export, [dict(zip(header, rows[n])) for n in sorted(rows) if n in names],
+                                          students, Path(out).with_suffix(f".{export}.csv"), Path(out).stem,
+                                          report._points(sum(options["maxima"].values())))
+        print(f"{export} gradebook import file -> {exported}")
     return 0
+
+
+def _roster_summary(students, names, shown=10):
+    _, unmatched, absent = gradebook.match(students, names)
+
+    def listed(items):
+        return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+    if unmatched:
+        print(f"roster: {len(unmatched)} submission(s) match no student: {listed(unmatched)}")
+    if absent:
+        print(f"roster: {len(absent)} student(s) have no submission: "
+              f"{listed([s.name or s.student_id or s.submission for s in absent])}")
+    if not unmatched and not absent:
+        print(f"roster: every submission matches one of the {len(students)} students")

@@ -3,6 +3,7 @@ import argparse
 import os
 import sys
 
+from autograder.assignment import load_points, parse_modules, weigh_report
 from autograder.sandbox.runner import Limits, become_subreaper
 from autograder.submission import UsageError
 
@@ -36,6 +37,9 @@ def build_parser():
     check.add_argument("--user", help="run the submission as this unprivileged user (needs root)")
     check.add_argument("--python", help="interpreter that runs the submission (default: this one)")
     check.add_argument("--brief", action="store_true", help="the table only, without explanations")
+    _assignment_options(check, "--only", "--modules")
+    check.add_argument("--fail-under", metavar="SCORE", type=_score_threshold,
+                       help="exit 1 when the score is below SCORE (points, or a percentage such as 100%%)")
 
     batch = commands.add_parser("batch", help="grade every folder and .zip in DIR into a CSV")
     batch.add_argument("dir", help="folder holding one submission per entry")
@@ -43,10 +47,38 @@ def build_parser():
     batch.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, help="parallel jobs (default: all cores)")
     batch.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds, help="seconds allowed per call")
     batch.add_argument("--user", help="run submissions as this unprivileged user (needs root)")
+    _assignment_options(batch, "--modules")
+    batch.add_argument("--roster", metavar="ROSTER.csv", help="CSV naming each submission's student "
+                       "(columns submission, student_id, name, email)")
+    batch.add_argument("--format", choices=("plain", "canvas", "moodle"), default="plain",
+                       help="also write a file this gradebook imports as it is (needs --roster)")
+    batch.add_argument("--regrade", metavar="NAME[,NAME]", default="",
+                       help="grade these submissions again, replacing their rows")
 
     bundle = commands.add_parser("bundle", help="write a Gradescope autograder zip")
     bundle.add_argument("--out", required=True, metavar="FILE.zip")
+    _assignment_options(bundle, "--modules")
+
+    classroom = commands.add_parser("classroom", help="write a GitHub Classroom autograding workflow into DIR")
+    classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder")
+    _assignment_options(classroom, "--modules")
     return parser
+
+
+def _assignment_options(parser, *names):
+    parser.add_argument(*names, dest="modules", metavar="MOD[,MOD]", help="grade only these modules (default: all)")
+    parser.add_argument("--points", metavar="FILE.toml", help="points per module (`activations = 40` lines)")
+
+
+def _score_threshold(text):
+    """A --fail-under value: points (e.g. 12.5) or a percentage of the maximum (e.g. 90%)."""
+    try:
+        value = float(text[:-1]) if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected points or a percentage, got {text}") from None
+    if not value >= 0 or (text.endswith("%") and value > 100):
+        raise argparse.ArgumentTypeError(f"out of range: {text}")
+    return (value, text.endswith("%"))
 
 
 def main(argv=None):
@@ -54,13 +86,32 @@ def main(argv=None):
     try:
         if args.command == "check":
             return _check(args)
+        modules = parse_modules(args.modules)
+        points = load_points(args.points, modules)
         if args.command == "batch":
-            from autograder.batch import run_batch
+            from autograder.batch import Interrupted, run_batch
 
-            return run_batch(args.dir, args.out, jobs=args.jobs, limits=Limits(call_seconds=args.timeout), user=args.user)
+            regrade = [name.strip() for name in args.regrade.split(",") if name.strip()]
+            try:
+                return run_batch(args.dir, args.out, jobs=args.jobs, limits=Limits(call_seconds=args.timeout),
+                                 user=args.user, modules=modules, points=points, roster=args.roster,
+                                 export=None if args.format == "plain" else args.format, regrade=regrade)
+            except Interrupted as stop:
+                # Exit at once: the grading processes are already gone, and waiting for the pool's
+                # bookkeeping threads at interpreter exit is what used to hang after Ctrl-C.
+                sys.stdout.flush()
+                sys.stderr.write(f"{stop}\n")
+                sys.stderr.flush()
+                os._exit(130)
+        if args.command == "classroom":
+            from autograder.classroom import write_classroom
+
+            for path in write_classroom(args.out, modules, points):
+                print(f"wrote {path}")
+            return 0
         from autograder.bundle import write_bundle
 
-        write_bundle(args.out)
+        write_bundle(args.out, modules, args.points)
         print(f"wrote {args.out}")
         return 0
     except UsageError as error:
@@ -77,13 +128,22 @@ def _check(args):
 
     if args.user and os.geteuid() != 0:
         raise UsageError("--user needs the grader to run as root")
+    modules = parse_modules(args.modules)
+    points = load_points(args.points, modules)
     become_subreaper()
     result = grade(args.path, seed=args.seed, limits=Limits(call_seconds=args.timeout), python=args.python,
-                   user=args.user, parallel=os.cpu_count() or 1)
+                   user=args.user, parallel=os.cpu_count() or 1, modules=modules)
+    result = weigh_report(result, points)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     print(report.text(result, color=color, details=not args.brief))
     if args.json:
         report.write_json(result, args.json)
+    if args.fail_under is not None:
+        threshold, percent = args.fail_under
+        needed = threshold * result.max_score / 100 if percent else threshold
+        if result.score < needed - 1e-9:
+            sys.stderr.write(f"autograder: score {result.score:g}/{result.max_score:g} is below {needed:g}\n")
+            return 1
     return 0
 
 

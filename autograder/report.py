@@ -96,10 +96,56 @@ def write_json(report, path):
     os.replace(temporary, path)
 
 
-CSV_HEADER = ["submission", "score", "max_score", *MODULES, "error"]
+def csv_header(modules=MODULES):
+    """The gradebook CSV's columns: totals, each module's points and maximum, the seed that replays the row, why."""
+    per_module = [column for module in modules for column in (module, f"{module}/max")]
+    return ["submission", "score", "max_score", "percent", *per_module, "seed", "error"]
 
 
-def csv_row(name, report):
+CSV_HEADER = csv_header()
+
+
+def csv_row(name, report, modules=MODULES):
     scores = report.module_scores()
-    return [name, _num(report.score), _num(report.max_score), *(_num(scores.get(m, (0, 0))[0]) for m in MODULES),
-            "; ".join(report.notes)]
+    per_module = []
+    for module in modules:
+        got, out_of = scores.get(module, (0.0, 0.0))
+        per_module += [_points(got), _points(out_of)]
+    reasons = "; ".join(_cell(reason) for reason in zero_reasons(report))
+    return [name, _points(report.score), _points(report.max_score), _percent(report.score, report.max_score),
+            *per_module, str(report.seed), reasons]
+
+
+def csv_failed_row(name, reason, maxima):
+    """The row of a submission that could not be graded at all: 0 of the assignment's maximum, and why."""
+    per_module = [cell for module in maxima for cell in ("0", _points(maxima[module]))]
+    return [name, "0", _points(sum(maxima.values())), _percent(0, 1), *per_module, "", _cell(reason)]
+
+
+def zero_reasons(report):
+    """Why points are missing where a module (or the whole submission) scores 0: the notes, then one reason a module."""
+    reasons = list(report.notes)
+    missing = [o for o in report.outcomes if "missing from the submission" in o.verdict.summary]
+    if report.outcomes and len(missing) == len(report.outcomes):
+        expected = ", ".join(f"{module}.py" for module in report.module_scores())
+        return reasons + [f"no file of this assignment was found (expected {expected})"]
+    for module, (got, out_of) in report.module_scores().items():
+        if got == 0 and out_of > 0:
+            first = next(o for o in report.outcomes if o.check.module == module and not o.verdict.passed)
+            summary = first.verdict.summary
+            reasons.append(summary if summary.startswith(f"{module}.py") else f"{module} 0/{_points(out_of)}: {summary}")
+    return reasons
+
+
+def _points(x):
+    return f"{round(x, 2):g}"
+
+
+def _percent(score, out_of):
+    return f"{100 * score / out_of:.1f}" if out_of else "0.0"
+
+
+def _cell(text, limit=200):
+    """One line of plain, bounded text: the reasons quote what submissions print and how they name files."""
+    text = "".join(ch if ch.isprintable() else (" " if ch in "\n\r\t" else f"\\x{ord(ch):02x}") for ch in str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

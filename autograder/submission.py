@@ -7,6 +7,7 @@ files and archive bombs are skipped with a note; nothing outside the scratch
 folder is ever written.
 """
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -28,11 +29,11 @@ def prepare(path, scratch):
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path} does not exist")
-    notes = []
+    notes, seen = [], []
     if path.is_dir():
-        files = _from_folder(path, notes)
+        files = _from_folder(path, notes, seen)
     elif zipfile.is_zipfile(path):
-        files = _from_zip(path, notes)
+        files = _from_zip(path, notes, seen)
     else:
         notes.append(f"{path.name} is neither a folder nor a zip archive")
         files = {}
@@ -41,7 +42,41 @@ def prepare(path, scratch):
         target.write_bytes(data)
         target.chmod(0o644)
     found = {name[:-3] for name in files} & set(MODULES)
+    notes += misnaming_notes(seen, found)
     return found, notes
+
+
+# The ways a contract file's name gets mangled on its way to the grader: a copy made by the
+# browser or the file manager ("losses (1).py", "losses copy.py", "losses-2.py"), an editor
+# that appends .txt, a capital letter, or the notebook it was written in.
+_COPY_MARK = re.compile(r"(?: \(\d+\)| copy(?: \d+)?|-\d+|_\d+)$", re.IGNORECASE)
+
+
+def intended_module(filename):
+    """The contract module a misnamed file was probably meant to be, or None."""
+    name = PurePosixPath(filename).name
+    lower = name.lower()
+    for suffix in (".txt", ".py.py"):
+        if lower.endswith(suffix) and len(lower) > len(suffix):
+            lower = lower[: -len(suffix)] + (".py" if suffix == ".py.py" else "")
+    for ending in (".py", ".ipynb"):
+        if lower.endswith(ending):
+            stem = _COPY_MARK.sub("", lower[: -len(ending)]).strip()
+            if stem in MODULES and name != f"{stem}.py":
+                return stem
+    return None
+
+
+def misnaming_notes(names, found):
+    """A "did you mean" note for each file that looks like a contract module the submission lacks."""
+    notes, hinted = [], set()
+    for name in sorted(names):
+        module = intended_module(name)
+        if module and module not in found and module not in hinted:
+            hinted.add(module)
+            what = "a notebook: save its code as" if name.lower().endswith(".ipynb") else "misnamed: did you mean"
+            notes.append(f"found {name}, {what} {module}.py?")
+    return notes
 
 
 def _pick_folder(candidates):
@@ -59,13 +94,14 @@ def _importable(name):
     return name.endswith(".py") and name[:-3].isidentifier()
 
 
-def _from_folder(root, notes):
+def _from_folder(root, notes, seen):
     candidates = {}
     for folder, subfolders, names in os.walk(root, followlinks=False):
         relative = os.path.relpath(folder, root)
         depth = 0 if relative == "." else len(Path(relative).parts)
         subfolders[:] = [d for d in subfolders if depth < 2 and not d.startswith(".")] if depth < 2 else []
         candidates["" if relative == "." else relative] = [n for n in names if n.endswith(".py")]
+        seen.extend(n if relative == "." else f"{relative}/{n}" for n in names)
     chosen = root / _pick_folder(candidates)
     files = {}
     for name in sorted(os.listdir(chosen)):
@@ -98,7 +134,7 @@ def _take(files, name, label, declared_size, opener, notes):
     files[name] = data
 
 
-def _from_zip(path, notes):
+def _from_zip(path, notes, seen):
     try:
         archive = zipfile.ZipFile(path)
         entries = archive.infolist()
@@ -121,6 +157,7 @@ def _from_zip(path, notes):
         if info.is_dir() or parts and parts[0] == "__MACOSX":
             continue
         usable[name] = info
+    seen.extend(usable)
     candidates = {}
     for name in usable:
         folder = str(PurePosixPath(name).parent)

@@ -1,0 +1,234 @@
+"""`autograder batch` as an instructor uses it: a class of eight, a module selection, points, a roster,
+gradebook exports, regrading, and Ctrl-C."""
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from autograder.batch import read_rows
+from autograder.report import csv_header
+from autograder.submission import UsageError
+from mutants import write_solutions
+
+HOMEWORK = ["activations", "losses", "layers"]
+MAXIMA = {"activations": "29", "losses": "15", "layers": "9"}
+
+
+def autograder(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,
+                          timeout=600, **kwargs)
+
+
+def rows_of(path):
+    return {row["submission"]: row for row in csv.DictReader(open(path, newline="", encoding="utf-8"))}
+
+
+def zip_folder(folder, archive, prefix=""):
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(folder.glob("*")):
+            z.write(path, prefix + path.name)
+    return archive
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """The class of eight from the issue: folders and zips, complete, partial, empty, a syntax error,
+    a single module, a nested exercises/ folder, misnamed files."""
+    root = tmp_path_factory.mktemp("class")
+    write_solutions(root / "alice")
+    zip_folder(write_solutions(root / "staging" / "bob"), root / "bob.zip", "exercises/")
+    write_solutions(root / "carol", {"losses.py": "def mse(y_pred, y_true):\n    return 0.0\n"})  # partial
+    (root / "dave").mkdir()  # empty
+    write_solutions(root / "erin", {"activations.py": "def relu(z:\n"})  # a syntax error
+    (root / "frank").mkdir()
+    (root / "frank" / "activations.py").write_text((root / "alice" / "activations.py").read_text())  # one module
+    write_solutions(root / "grace" / "exercises")  # nested
+    misnamed = write_solutions(root / "heidi")
+    (misnamed / "activations.py").rename(misnamed / "Activations.py")
+    (misnamed / "losses.py").rename(misnamed / "losses (1).py")
+    (misnamed / "layers.py").rename(misnamed / "layers.py.txt")
+    import shutil
+
+    shutil.rmtree(root / "staging")
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(klass, tmp_path_factory):
+    out = tmp_path_factory.mktemp("grades") / "hw1.csv"
+    done = autograder("batch", klass, "--out", out, "--jobs", 2, "--modules", ",".join(HOMEWORK))
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+def test_columns_cover_only_the_selected_modules_with_their_maxima(graded):
+    out, _ = graded
+    header = next(csv.reader(open(out)))
+    assert header == ["submission", "score", "max_score", "percent", "activations", "activations/max", "losses",
+                      "losses/max", "layers", "layers/max", "seed", "error"]
+    for row in rows_of(out).values():
+        assert row["max_score"] == "53"
+        assert all(row[f"{m}/max"] == MAXIMA[m] for m in HOMEWORK)
+
+
+def test_rows_are_sorted_and_complete_rows_score_full_marks(graded):
+    out, done = graded
+    names = [row[0] for row in csv.reader(open(out))][1:]
+    assert names == sorted(names) == ["alice", "bob.zip", "carol", "dave", "erin", "frank", "grace", "heidi"]
+    rows = rows_of(out)
+    for name in ("alice", "bob.zip", "grace"):
+        assert rows[name]["score"] == "53" and rows[name]["percent"] == "100.0" and rows[name]["error"] == ""
+        assert rows[name]["seed"].isdigit()
+    assert "graded 8 submissions" in done.stdout
+
+
+def test_every_zero_has_its_reason(graded):
+    rows = rows_of(graded[0])
+    assert rows["dave"]["score"] == "0" and "no file of this assignment was found" in rows["dave"]["error"]
+    assert rows["erin"]["activations"] == "0" and "SyntaxError" in rows["erin"]["error"]
+    assert rows["frank"]["activations"] == "29" and "losses.py is missing" in rows["frank"]["error"]
+    assert "layers.py is missing" in rows["frank"]["error"]
+    assert rows["carol"]["losses"] != "15" and rows["carol"]["activations"] == "29"
+    assert float(rows["carol"]["percent"]) < 100
+    heidi = rows["heidi"]["error"]
+    for found, meant in (("Activations.py", "activations.py"), ("losses (1).py", "losses.py"),
+                         ("layers.py.txt", "layers.py")):
+        assert f"found {found}" in heidi and f"did you mean {meant}?" in heidi
+    for row in rows.values():  # the wrong variant: a zero with an empty reason
+        for module in HOMEWORK:
+            if row[module] == "0":
+                assert row["error"], row
+
+
+def test_the_seed_replays_a_row(graded, klass, tmp_path):
+    row = rows_of(graded[0])["carol"]
+    json_path = tmp_path / "carol.json"
+    done = autograder("check", klass / "carol", "--only", ",".join(HOMEWORK), "--seed", row["seed"],
+                      "--json", json_path)
+    assert done.returncode == 0
+    assert f"Score: {row['score']}/53" in done.stdout
+
+
+def test_points_file_weights_modules(klass, tmp_path):
+    points = tmp_path / "hw1.toml"
+    points.write_text("# weights\nactivations = 40\nlosses = 60\n")
+    out = tmp_path / "weighted.csv"
+    done = autograder("batch", klass, "--out", out, "--jobs", 2, "--modules", "activations,losses",
+                      "--points", points)
+    assert done.returncode == 0, done.stderr
+    rows = rows_of(out)
+    assert rows["alice"]["score"] == rows["alice"]["max_score"] == "100"
+    assert rows["frank"]["score"] == "40" and rows["frank"]["losses/max"] == "60"
+    assert rows["dave"]["max_score"] == "100"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--modules", "activation"], "did you mean activations?"),
+    (["--modules", "activations", "--points", "{points}"], "not a module of this assignment"),
+    (["--format", "canvas"], "needs --roster"),
+    (["--regrade", "nobody"], "no submission named nobody"),
+    (["--roster", "{missing}"], "cannot read the roster"),
+])
+def test_bad_arguments_give_one_line(klass, tmp_path, args, message):
+    (tmp_path / "p.toml").write_text("losses = 5\n")
+    args = [a.format(points=tmp_path / "p.toml", missing=tmp_path / "none.csv") for a in args]
+    done = autograder("batch", klass, "--out", tmp_path / "g.csv", *args)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
+
+
+def test_a_csv_of_other_columns_is_not_appended_to(klass, tmp_path):
+    out = tmp_path / "old.csv"
+    out.write_text("submission,score,max_score,activations\nalice,1,2,1\n")
+    done = autograder("batch", klass, "--out", out, "--modules", "activations")
+    assert done.returncode == 2 and "other columns" in done.stderr
+    with pytest.raises(UsageError):
+        read_rows(out, csv_header(("activations",)))
+
+
+def test_roster_exports_and_regrade(klass, graded, tmp_path):
+    out = tmp_path / "hw1.csv"
+    out.write_bytes(graded[0].read_bytes())  # resume from the graded class: nothing is graded again
+    roster = tmp_path / "roster.csv"
+    roster.write_text("submission,student_id,name,email\nalice,1001,Alice Archer,alice@uni.example\n"
+                      "BOB,1002,Bob Baker,bob@uni.example\nzoe,1026,Zoe Zhang,zoe@uni.example\n")
+    done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--roster", roster,
+                      "--format", "canvas")
+    assert done.returncode == 0, done.stderr
+    assert "graded 0 submissions (8 already" in done.stdout
+    assert "match no student: carol, dave, erin" in done.stdout and "have no submission: Zoe Zhang" in done.stdout
+    rows = rows_of(out)
+    assert rows["bob.zip"]["student_id"] == "1002" and rows["alice"]["email"] == "alice@uni.example"
+    assert rows["carol"]["student_id"] == ""
+    canvas = list(csv.reader(open(tmp_path / "hw1.canvas.csv")))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "hw1"]
+    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "53"
+    assert canvas[2:] == [["Alice Archer", "", "1001", "alice@uni.example", "", "53"],
+                          ["Bob Baker", "", "1002", "bob@uni.example", "", "53"],
+                          ["Zoe Zhang", "", "1026", "zoe@uni.example", "", "0"]]
+
+    # Alice fixes nothing but asks for a regrade; Bob's zip is replaced by a broken one: both rows are replaced.
+    seeds = {name: row["seed"] for name, row in rows.items()}
+    bob = klass / "bob.zip"
+    original = bob.read_bytes()
+    try:
+        zip_folder(write_solutions(tmp_path / "bob2", {"losses.py": "raise SystemExit(3)\n"}), bob)
+        done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--roster", roster,
+                          "--format", "moodle", "--regrade", "alice,bob.zip")
+    finally:
+        bob.write_bytes(original)
+    assert done.returncode == 0, done.stderr
+    assert "graded 2 submissions (6 already" in done.stdout
+    after = rows_of(out)
+    assert after["bob.zip"]["losses"] == "0" and after["bob.zip"]["student_id"] == "1002"
+    assert after["alice"]["score"] == "53"
+    assert all(after[n]["seed"] == seeds[n] for n in after if n not in ("alice", "bob.zip"))
+    assert [r[0] for r in csv.reader(open(out))][1:] == sorted(after)
+    moodle = list(csv.reader(open(tmp_path / "hw1.moodle.csv")))
+    assert moodle[0] == ["Email address", "ID number", "Full name", "hw1", "Feedback"]
+    bob_row = next(r for r in moodle if r[0] == "bob@uni.example")
+    assert bob_row[3] == after["bob.zip"]["score"] and "losses" in bob_row[4]
+
+
+LOOP = "while True:\n    pass\n"
+
+
+def test_ctrl_c_keeps_finished_rows_prints_one_line_and_exits_130(tmp_path):
+    klass = tmp_path / "class"
+    for name in ("a1", "a2", "a3"):
+        write_solutions(klass / name)
+    for name in ("z1", "z2"):  # two infinite loops, graded last (submissions go in name order)
+        write_solutions(klass / name, {"activations.py": LOOP})
+    out = tmp_path / "grades.csv"
+    command = [sys.executable, "-m", "autograder", "batch", str(klass), "--out", str(out), "--jobs", "2",
+               "--modules", "activations,losses", "--timeout", "60"]
+    # Its own session, like a shell's foreground job: Ctrl-C reaches the whole process group.
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        while len(rows_of(out) if out.exists() else {}) < 3 and batch.poll() is None:
+            time.sleep(0.1)
+        assert batch.poll() is None, batch.communicate()
+        os.killpg(batch.pid, signal.SIGINT)
+        stdout, stderr = batch.communicate(timeout=60)  # a guard against a hang, not a timing assertion
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert batch.returncode == 130
+    assert stderr.strip() == "interrupted: 3 of 5 graded; run the same command to resume"
+    rows = rows_of(out)
+    assert sorted(rows) == ["a1", "a2", "a3"] and all(r["score"] == r["max_score"] for r in rows.values())
+
+    # The same command resumes: only the two interrupted submissions are graded (now fixed).
+    for name in ("z1", "z2"):
+        write_solutions(klass / name)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "graded 2 submissions (3 already" in done.stdout
+    assert sorted(rows_of(out)) == ["a1", "a2", "a3", "z1", "z2"]
+    assert {r["seed"] for n, r in rows_of(out).items() if n.startswith("a")} == {r["seed"] for r in rows.values()}
