@@ -3,6 +3,12 @@
 `mismatch` answers None when the output is right, else one line saying what is
 wrong and where: the type, the shape, the dtype, the first non-finite entry, or
 the entry with the largest error (index, expected, got, relative error).
+
+Numbers are judged by value: where the contract asks for a float, a NumPy
+scalar (np.float64, np.int64, ...) or a 0-d array is as good as a Python float,
+and where it asks for an int, a NumPy integer is as good as an int. A wrong
+type or dtype is named with the usual fix (an int64 array where float64 is
+required: compute in float).
 """
 import math
 
@@ -12,23 +18,38 @@ from autograder.sandbox.wire import Special
 
 
 def describe_type(value):
+    """What a value is, in the words of the feedback: 'numpy.float64', 'a float64 array of shape (3, 4)'."""
     if type(value) is Special:
-        if value.kind == "numpy_scalar":
-            return f"numpy.{value.data['type']}"
         return str(value.data)
+    if value is None:
+        return "None"
+    if isinstance(value, np.generic):
+        return f"numpy.{type(value).__name__}"
     if type(value) is np.ndarray:
-        return f"ndarray of shape {value.shape}"
+        if value.shape == ():
+            return f"a 0-d {value.dtype} array"
+        return f"{_a(value.dtype.name)} {value.dtype} array of shape {value.shape}"
+    if type(value) in (list, tuple):
+        return _sequence(value)
     return type(value).__name__
 
 
 def as_number(value):
-    """A Python float for a scalar result (float, int, NumPy scalar or 0-d array), else None."""
+    """A Python float for a real number: a float or int, a NumPy integer or float scalar, or a
+    0-d array of one (what np.mean, np.max, np.sum(...) ** 0.5 return); else None."""
     if type(value) in (float, int):
         return float(value)
-    if type(value) is Special and value.kind == "numpy_scalar" and type(value.data.get("value")) in (float, int):
-        return float(value.data["value"])
-    if type(value) is np.ndarray and value.shape == () and value.dtype.kind in "iuf":
+    if isinstance(value, (np.generic, np.ndarray)) and np.shape(value) == () and value.dtype.kind in "iuf":
         return float(value)
+    return None
+
+
+def as_integer(value):
+    """A Python int for an integer: an int, a NumPy integer scalar or a 0-d integer array; else None."""
+    if type(value) is int:
+        return value
+    if isinstance(value, (np.generic, np.ndarray)) and np.shape(value) == () and value.dtype.kind in "iu":
+        return int(value)
     return None
 
 
@@ -37,7 +58,7 @@ def mismatch(expected, got, rtol, atol, label="the result", names=None):
     if type(expected) is float:
         number = as_number(got)
         if number is None:
-            return f"{label} should be a float, got {describe_type(got)}"
+            return _not_a_number(got, label)
         if math.isfinite(expected) and not math.isfinite(number):
             return f"{label} is {number}, expected {expected:.6g}"
         if not math.isclose(number, expected, rel_tol=rtol, abs_tol=atol) and not (
@@ -47,9 +68,15 @@ def mismatch(expected, got, rtol, atol, label="the result", names=None):
         return None
     if type(expected) is np.ndarray:
         return _array_mismatch(expected, got, rtol, atol, label)
+    if type(expected) is int:
+        number = as_integer(got)
+        if number is None:
+            fix = " (e.g. int(...))" if as_number(got) is not None else ""
+            return f"{label} should be an int, got {describe_type(got)}{_shown(got)}: return a whole number{fix}"
+        return None if number == expected else f"{label} is {number}, expected {expected}"
     if type(expected) in (tuple, list):
         if type(got) not in (tuple, list) or len(got) != len(expected):
-            return f"{label} should be a {type(expected).__name__} of {len(expected)} items, got {_len_type(got)}"
+            return f"{label} should be a {type(expected).__name__} of {len(expected)} items, got {describe_type(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
             problem = mismatch(e, g, rtol, atol, names[i] if names and i < len(names) else f"{label}[{i}]")
             if problem:
@@ -65,18 +92,34 @@ def mismatch(expected, got, rtol, atol, label="the result", names=None):
             if problem:
                 return problem
         return None
-    if got != expected or type(got) is not type(expected):
-        return f"{label} is {got!r}, expected {expected!r}"
+    if type(got) is not type(expected) or got != expected:
+        return f"{label} is {_short_repr(got)}, expected {expected!r}"
     return None
 
 
+def _not_a_number(got, label):
+    """Why `got` is not the single number the contract asks for, and how to make it one."""
+    what = describe_type(got)
+    if got is None:
+        return f"{label} should be a float, got None: is a return statement missing?"
+    if type(got) is np.ndarray and got.dtype.kind in "iuf" and got.size == 1:
+        return f"{label} should be a float, got {what}: return one number (e.g. float(x.item()), or drop keepdims=True)"
+    if type(got) is np.ndarray:
+        return f"{label} should be a float, got {what}: reduce it to one number (e.g. np.mean, np.sum, np.max)"
+    if type(got) in (list, tuple):
+        return f"{label} should be a float, got {what}: return one number, not a sequence"
+    return f"{label} should be a float, got {what}"
+
+
 def _array_mismatch(expected, got, rtol, atol, label):
+    if expected.shape == () and type(got) is not np.ndarray and as_number(got) is not None:
+        got = np.asarray(got, dtype=np.float64 if expected.dtype.kind == "f" else None)  # a 0-d result: by value
     if type(got) is not np.ndarray:
-        return f"{label} should be a numpy.ndarray, got {describe_type(got)}"
+        return _not_an_array(expected, got, label)
     if got.shape != expected.shape:
         return f"{label} has shape {got.shape}, expected {expected.shape}"
     if got.dtype != expected.dtype:
-        return f"{label} has dtype {got.dtype}, expected {expected.dtype}"
+        return _wrong_dtype(expected, got, label)
     if expected.dtype.kind != "f":
         if not np.array_equal(got, expected):
             index = tuple(int(i) for i in np.argwhere(got != expected)[0])
@@ -108,10 +151,57 @@ def _rel(got, expected):
     return abs(got - expected) / max(abs(expected), 1e-300)
 
 
-def _len_type(value):
-    if type(value) in (tuple, list):
-        return f"a {type(value).__name__} of {len(value)} items"
-    return describe_type(value)
+def _not_an_array(expected, got, label):
+    """Why `got` is not the NumPy array the contract asks for, and how to make it one."""
+    wanted = f"a numpy.ndarray of shape {expected.shape}"
+    if got is None:
+        return f"{label} should be {wanted}, got None: is a return statement missing?"
+    if type(got) in (list, tuple):
+        if all(type(v) is np.ndarray for v in got):
+            fix = "stack them into one array (e.g. np.stack(...) or np.array(...))"
+        else:
+            fix = "build an array from it (e.g. np.array(...))"
+        return f"{label} should be {wanted}, got {describe_type(got)}: {fix}"
+    if as_number(got) is not None:
+        return f"{label} should be {wanted}, got a single number ({describe_type(got)}): compute the whole array"
+    return f"{label} should be {wanted}, got {describe_type(got)}"
+
+
+def _wrong_dtype(expected, got, label):
+    """A wrong dtype in the contract's words, with the usual way to get the right one."""
+    article = _a(got.dtype.name)
+    if expected.dtype != np.float64:
+        return f"{label} is {article} {got.dtype} array; the contract asks for {expected.dtype}"
+    if got.dtype.kind in "iu":
+        fix = "compute in float (e.g. x.astype(float), or 1.0 instead of 1)"
+    elif got.dtype.kind == "b":
+        fix = "convert the booleans (e.g. (z > 0).astype(float))"
+    else:
+        fix = "compute in float64 (e.g. np.asarray(x, dtype=np.float64)), not in lower precision"
+    return f"{label} is {article} {got.dtype} array; the contract asks for float64: {fix}"
+
+
+def _sequence(value):
+    kind, n = type(value).__name__, len(value)
+    if value and all(type(v) is np.ndarray for v in value):
+        return f"a {kind} of {n} array{'s' * (n != 1)}"
+    if value and all(as_number(v) is not None for v in value):
+        return f"a Python {kind} of {n} number{'s' * (n != 1)}"
+    return f"a {kind} of {n} item{'s' * (n != 1)}"
+
+
+def _a(word):
+    return "an" if word[:1] in "aeio" else "a"  # an int64, a uint8, a float32
+
+
+def _shown(value):
+    number = as_number(value)
+    return f" ({number!r})" if number is not None else ""
+
+
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def same_inputs(before, after):

@@ -3,14 +3,15 @@ import math
 
 import numpy as np
 
+from autograder.compare import describe_type
 from autograder.spec import PropertyCheck, SeededCheck, ValueCheck, result_of
 
 
 def dropout_holds(args, kwargs, value):
     """out = x * mask; mask holds 0 or 1/(1-p); the kept fraction is 1-p within 5.5 binomial std (P < 1e-7)."""
     x, p = args[0], args[1]
-    if type(value) is not tuple or len(value) != 2 or any(type(v) is not np.ndarray for v in value):
-        return "should return a tuple (out, mask) of two numpy arrays"
+    if type(value) not in (tuple, list) or len(value) != 2 or any(type(v) is not np.ndarray for v in value):
+        return f"should return a tuple (out, mask) of two numpy arrays, got {describe_type(value)}"
     out, mask = value
     if out.shape != x.shape or mask.shape != x.shape:
         return f"out and mask should have x's shape {x.shape}, got {out.shape} and {mask.shape}"
