@@ -17,7 +17,7 @@ def clip_by_value(grads, clip_value):
         grads: list of float arrays of any shapes.
         clip_value: positive float.
     Returns:
-        list of new arrays, same shapes as grads.
+        list of new arrays, same shapes as grads (an empty list for an empty list).
 
     Pitfall: clamping element-wise changes the DIRECTION of the gradient; that is
     what clip_by_norm avoids. np.clip(g, ..., out=g) would modify the caller's arrays.
@@ -35,7 +35,7 @@ def clip_by_norm(grad, max_norm):
         grad: one float array of any shape.
         max_norm: positive float.
     Returns:
-        new array of grad's shape.
+        new array of grad's shape (a zero-size array has norm 0 and comes back as it is).
 
     Pitfall: the norm is over ALL elements of the array (np.linalg.norm(grad) of
     a 2-D array is the Frobenius norm, which is right; axis=0 would give per-column
@@ -61,7 +61,9 @@ def clip_by_global_norm(grads, max_norm, norm_type=2.0):
         norm_type: p of the p-norm: 1, 2 (default) or float("inf"), or any p > 0.
     Returns:
         (clipped, total_norm): a list of new arrays with grads' shapes, and the
-        total norm before clipping as a Python float.
+        total norm before clipping as a Python float. No arrays: ([], 0.0). A
+        zero-size array adds nothing to the norm, for every norm_type (for inf,
+        where np.max of no elements raises, it counts as 0).
 
     Pitfall: clipping each array by its own norm (per-tensor) changes the relative
     sizes of the gradients; the global norm keeps the overall direction. Return

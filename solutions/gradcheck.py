@@ -18,7 +18,7 @@ def numerical_gradient(f, x, h=1e-5):
             while the function runs and holds its original values on return.
         h: the step.
     Returns:
-        float64 array of x's shape.
+        float64 array of x's shape (zero-size for a zero-size x, without calling f).
 
     Pitfall: forgetting to restore x[i] after the two evaluations silently shifts
     every later derivative; looping over range(len(x)) only covers the first axis
@@ -44,6 +44,7 @@ def relative_error(a, b):
         a, b: float arrays of the same shape.
     Returns:
         a Python float; below about 1e-7 a gradient check is usually a pass.
+        0.0 for zero-size arrays: no element differs (np.max of nothing would raise).
 
     Pitfall: dividing by |a| alone explodes where a is 0; the floor 1e-8 keeps the
     ratio finite when both are 0.

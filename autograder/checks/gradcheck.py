@@ -27,13 +27,33 @@ def errors(shape):
     return ValueCheck("gradcheck.relative_error", f"relative_error of two {shape} arrays", inputs=make)
 
 
+def below_the_floor(rng):
+    """Close arrays but for one pair of entries whose |a| + |b| is under 1e-8: the floor alone sets the answer."""
+    a = rng.normal(size=(2, 3))
+    b = a * (1 + rng.normal(scale=1e-9, size=a.shape))
+    a[1, 2], b[1, 2] = rng.uniform(1e-9, 4e-9), -rng.uniform(1e-9, 4e-9)  # |a - b| / 1e-8, between 0.2 and 0.8
+    return a, b
+
+
+def one_element(shape):
+    return ValueCheck("gradcheck.relative_error", f"relative_error of two one-element arrays of shape {shape}",
+                      inputs=lambda rng: (np.full(shape, rng.uniform(1.0, 2.0)), np.full(shape, rng.uniform(2.5, 4.0))))
+
+
 CHECKS = [
     numerical((3, 4), h=1e-2),
     numerical((2, 3, 2), h=5e-3),
     numerical((5,)),
     numerical((), h=0.1),
+    numerical((0, 3)),  # empty input (the contract): a zero-size gradient
     errors((3, 4)),
     errors((7,)),
     ValueCheck("gradcheck.relative_error", "relative_error of identical arrays is 0",
                inputs=lambda rng: (np.array([[0.0, 1.0], [2.0, -3.0]]), np.array([[0.0, 1.0], [2.0, -3.0]]))),
+    ValueCheck("gradcheck.relative_error", "relative_error where only the 1e-8 floor decides", inputs=below_the_floor),
+    one_element((1,)),
+    one_element(()),
+    # Empty input (the contract): no element differs, so the error is 0.0.
+    ValueCheck("gradcheck.relative_error", "relative_error of two zero-size (0, 3) arrays is 0.0",
+               inputs=lambda rng: (np.zeros((0, 3)), np.zeros((0, 3)))),
 ]

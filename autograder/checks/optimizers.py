@@ -1,4 +1,8 @@
-"""Checks of optimizers.py: first steps (state None) and later steps, non-default hyperparameters, schedules."""
+"""Checks of optimizers.py: first steps (state None) and later steps, non-default hyperparameters, schedules.
+
+Adam(W) also steps with gradients of size 1e-8, where v_hat is near eps**2: only there does the place of
+eps (sqrt(v_hat) + eps, not sqrt(v_hat + eps)) change the step by more than the contract's tolerance.
+"""
 from autograder.spec import ValueCheck
 
 SHAPE = (4, 3)
@@ -7,23 +11,27 @@ STATE_NAMES = {"momentum_step": ("param", "velocity"), "nesterov_step": ("param"
                "adam_step": ("param", "m", "v"), "adamw_step": ("param", "m", "v")}
 
 
-def step(function, name, state_slots, **kwargs):
-    """A check of `function(param, grad, *states, **kwargs)`; states are None or drawn (non-negative where squared)."""
+def step(function, name, state_slots, scale=1.0, **kwargs):
+    """A check of `function(param, grad, *states, **kwargs)`; states are None or drawn (non-negative where squared).
+
+    The gradient and the first-moment states have size `scale`, the squared states `scale**2`.
+    """
     def make(rng):
-        param, grad = rng.normal(size=SHAPE), rng.normal(size=SHAPE)
+        param, grad = rng.normal(size=SHAPE), scale * rng.normal(size=SHAPE)
         states = []
         for slot in state_slots:
             if slot == "none":
                 states.append(None)
             elif slot == "signed":
-                states.append(rng.normal(size=SHAPE))
+                states.append(scale * rng.normal(size=SHAPE))
             elif slot == "positive":
-                states.append(rng.uniform(0.1, 2.0, size=SHAPE))
+                states.append(scale**2 * rng.uniform(0.1, 2.0, size=SHAPE))
             else:  # a step count
                 states.append(slot)
         return (param, grad, *states)
 
-    return ValueCheck(f"optimizers.{function}", f"{function}: {name}" + (f" with {kwargs}" if kwargs else ""),
+    return ValueCheck(f"optimizers.{function}", f"{function}: {name}" + (f" with {kwargs}" if kwargs else "")
+                      + (f", gradients of size {scale:g}" if scale != 1.0 else ""),
                       inputs=make, kwargs=kwargs, names=STATE_NAMES.get(function, ()))
 
 
@@ -49,6 +57,10 @@ CHECKS = [
          weight_decay=0.1),
     step("adamw_step", "first step (m, v None, t = 1)", ("none", "none", 1), lr=0.01, weight_decay=0.2),
     step("adamw_step", "step t = 4", ("signed", "positive", 4), lr=0.02, beta1=0.85, beta2=0.9, weight_decay=0.3),
+    step("adam_step", "first step (m, v None, t = 1)", ("none", "none", 1), scale=1e-8, lr=0.01),
+    step("adam_step", "step t = 3", ("signed", "positive", 3), scale=1e-8, lr=0.02, beta1=0.8, beta2=0.95),
+    step("adamw_step", "first step (m, v None, t = 1)", ("none", "none", 1), scale=1e-8, lr=0.01, weight_decay=0.2),
+    step("adamw_step", "step t = 4", ("signed", "positive", 4), scale=1e-8, lr=0.02, beta1=0.85, beta2=0.9),
     schedule("step_decay", 7, 0.3, 3, gamma=0.5),
     schedule("step_decay", 2, 0.3, 3),
     schedule("cosine_annealing", 3, 0.5, 10, eta_min=0.05),

@@ -43,14 +43,18 @@ def backward(function, forward_name, dims, make, upstream, cache_index):
                       inputs=lambda rng: (*upstream(rng), result_of(0, pick=cache_index)), names=NAMES[function])
 
 
-def train_step(n, t, d, h, k, lr, max_norm):
+def train_step(n, t, d, h, k, lr, max_norm, out_scale=None):
+    """out_scale: W_out, b_out and y of that size instead of about 1 (small gradients, small total_norm)."""
     def make(rng):
         w_ih, w_hh, b_ih, b_hh = rnn_weights(rng, d, h)
+        out = (1.0, 1.0, 3.0) if out_scale is None else (out_scale,) * 3
         params = {"W_ih": w_ih * 2, "W_hh": w_hh * 2, "b_ih": b_ih, "b_hh": b_hh,
-                  "W_out": rng.normal(size=(k, h)), "b_out": rng.normal(size=(k,))}
-        return params, rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, rng.normal(size=(n, k)) * 3, lr, max_norm
+                  "W_out": rng.normal(size=(k, h)) * out[0], "b_out": rng.normal(size=(k,)) * out[1]}
+        return (params, rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, rng.normal(size=(n, k)) * out[2],
+                lr, max_norm)
     return ValueCheck("rnn.rnn_train_step",
-                      f"rnn_train_step: N={n}, T={t}, D={d}, H={h}, K={k}, lr={lr}, max_norm={max_norm}",
+                      f"rnn_train_step: N={n}, T={t}, D={d}, H={h}, K={k}, lr={lr}, max_norm={max_norm}"
+                      + (f", W_out, b_out and y of size {out_scale:g}" if out_scale is not None else ""),
                       also_tags=("rnn.rnn_forward", "rnn.rnn_backward"), inputs=make, names=NAMES["rnn_train_step"])
 
 
@@ -67,6 +71,8 @@ CHECKS = [
              lambda rng: (rng.normal(size=(3, 5, 6)),), 1),
     backward("rnn_backward", "rnn_forward", (2, 4, 3, 5), sequence_inputs(2, 4, 3, 5),
              lambda rng: (rng.normal(size=(2, 4, 5)),), 1),
+    backward("rnn_backward", "rnn_forward", (3, 1, 2, 4), sequence_inputs(3, 1, 2, 4),
+             lambda rng: (rng.normal(size=(3, 1, 4)),), 1),  # a sequence of one step
     forward("lstm_step_forward", (3, 4, 5), step_inputs(3, 4, 5, lstm=True), [0, 1]),
     forward("lstm_step_forward", (2, 3, 2), step_inputs(2, 3, 2, lstm=True), [0, 1]),
     backward("lstm_step_backward", "lstm_step_forward", (3, 4, 5), step_inputs(3, 4, 5, lstm=True),
@@ -79,6 +85,10 @@ CHECKS = [
              lambda rng: (rng.normal(size=(3, 5, 6)),), 1),
     backward("lstm_backward", "lstm_forward", (2, 4, 3, 2), sequence_inputs(2, 4, 3, 2, lstm=True),
              lambda rng: (rng.normal(size=(2, 4, 2)),), 1),
+    backward("lstm_backward", "lstm_forward", (2, 1, 4, 3), sequence_inputs(2, 1, 4, 3, lstm=True),
+             lambda rng: (rng.normal(size=(2, 1, 3)),), 1),  # a sequence of one step
     train_step(4, 6, 3, 5, 2, 0.1, 0.5),
     train_step(3, 4, 2, 3, 1, 0.05, 100.0),
+    # total_norm ~ 1e-3 clipped to 2e-4: the 1e-6 in max_norm / (total_norm + 1e-6) shows.
+    train_step(3, 5, 4, 3, 2, 4.0, 2e-4, out_scale=1e-3),
 ]

@@ -60,6 +60,25 @@ def adam_no_decay(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e
     return param - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
 
 
+@mistake("optimizers.adam_step", "eps inside the square root: sqrt(v_hat + eps)",
+         "PyTorch adds eps after the square root: m_hat / (np.sqrt(v_hat) + eps). Inside, it only shows "
+         "for tiny gradients, where it caps the step far below lr.")
+def adam_eps_inside(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+    g = grad + weight_decay * param
+    m = (1 - beta1) * g + (0.0 if m is None else beta1 * m)
+    v = (1 - beta2) * g * g + (0.0 if v is None else beta2 * v)
+    return param - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+
+@mistake("optimizers.adamw_step", "eps inside the square root: sqrt(v_hat + eps)",
+         "PyTorch adds eps after the square root: m_hat / (np.sqrt(v_hat) + eps). Inside, it only shows "
+         "for tiny gradients, where it caps the step far below lr.")
+def adamw_eps_inside(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    m = (1 - beta1) * grad + (0.0 if m is None else beta1 * m)
+    v = (1 - beta2) * grad * grad + (0.0 if v is None else beta2 * v)
+    return param * (1 - lr * weight_decay) - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+
 @mistake("optimizers.adamw_step", "L2 added to the gradient (Adam's weight decay, not decoupled)",
          "AdamW shrinks the parameter directly, param * (1 - lr * weight_decay), and steps with the raw gradient.")
 def adamw_coupled(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):

@@ -13,17 +13,17 @@ from torch.nn import init as torch_init
 from torch.nn.utils import clip_grad_norm_
 
 from oracle_cases import call, case
-from oracle_kit import Close, Distribution, Matcher, Prior, Raises, Seed, leaf, t64
+from oracle_kit import ATOL, Close, Distribution, Matcher, Prior, Raises, Seed, leaf, t64
 
 SHAPE = (4, 3)
 
 
 # ============================================================================ optimizers
-def torch_run(optimizer, state_keys, steps, **hyper):
+def torch_run(optimizer, state_keys, steps, grad_scale=1.0, **hyper):
     """Build: PyTorch's param, grad and state before step `steps`; oracle: param and state after it."""
     def run(rng):
         p0 = rng.normal(size=SHAPE)
-        grads = [rng.normal(size=SHAPE) for _ in range(steps)]
+        grads = [grad_scale * rng.normal(size=SHAPE) for _ in range(steps)]
         p = torch.tensor(p0, requires_grad=True)
         opt = optimizer([p], **hyper)
         for g in grads[:-1]:
@@ -39,9 +39,10 @@ def torch_run(optimizer, state_keys, steps, **hyper):
     return run
 
 
-def _register(function, optimizer, state_keys, steps, ours, step_count=False, fresh=False, **hyper):
-    """fresh: hand None as the state (the contract's "before the first step"), wherever torch keeps zeros."""
-    run = torch_run(optimizer, state_keys, steps, **hyper)
+def _register(function, optimizer, state_keys, steps, ours, step_count=False, fresh=False, grad_scale=1.0, **hyper):
+    """fresh: hand None as the state (the contract's "before the first step"), wherever torch keeps zeros.
+    grad_scale: the size of the gradients; below 1 the label says "tiny" and values are compared by rtol only."""
+    run = torch_run(optimizer, state_keys, steps, grad_scale, **hyper)
     results = {}
 
     def build(rng):
@@ -55,7 +56,9 @@ def _register(function, optimizer, state_keys, steps, ours, step_count=False, fr
         return after[0] if len(after) == 1 else after
 
     label = f"step{steps}{'-fresh' if fresh else ''}-" + "-".join(f"{k}={v}" for k, v in sorted(ours.items()))
-    case(f"optimizers.{function}", label, build, oracle)
+    if grad_scale != 1.0:
+        label += f"-tiny-grads-{grad_scale:g}"
+    case(f"optimizers.{function}", label, build, oracle, atol=0.0 if grad_scale != 1.0 else ATOL)
 
 
 SGD, Adagrad, RMSprop, Adam, AdamW = (torch.optim.SGD, torch.optim.Adagrad, torch.optim.RMSprop, torch.optim.Adam,
@@ -76,6 +79,12 @@ for steps in (1, 4):
     _register("adamw_step", AdamW, ("exp_avg", "exp_avg_sq"), steps,
               {"lr": 0.03, "beta1": 0.85, "beta2": 0.9, "weight_decay": 0.3}, step_count=True,
               lr=0.03, betas=(0.85, 0.9), weight_decay=0.3)
+# Gradients of 1e-8 put v_hat near eps**2, where sqrt(v_hat) + eps and sqrt(v_hat + eps) part ways.
+for steps in (1, 3):
+    _register("adam_step", Adam, ("exp_avg", "exp_avg_sq"), steps, {"lr": 0.01}, step_count=True, grad_scale=1e-8,
+              lr=0.01)
+    _register("adamw_step", AdamW, ("exp_avg", "exp_avg_sq"), steps, {"lr": 0.01, "weight_decay": 0.2},
+              step_count=True, grad_scale=1e-8, lr=0.01, weight_decay=0.2)
 # Adagrad's state starts at zeros in torch, not None: a first step with None must agree too.
 _register("adagrad_step", Adagrad, ("sum",), 1, {"lr": 0.3}, fresh=True, lr=0.3)
 

@@ -469,6 +469,8 @@ for label, build in [
 
 def relative_error_oracle(a, b):
     a, b = t64(a), t64(b)
+    if a.numel() == 0:
+        return 0.0  # the contract's rule for empty input: torch's max of no elements raises
     return ((a - b).abs() / torch.clamp(a.abs() + b.abs(), min=1e-8)).max().item()
 
 
@@ -490,8 +492,19 @@ def one_bad_entry(rng):
     return call(a, b)
 
 
+def below_the_floor(rng):
+    """One pair of entries with |a| + |b| under 1e-8: only the floor sets their ratio, and it is the largest."""
+    a = rng.normal(size=(3, 2))
+    b = a * (1.0 + 1e-9 * rng.normal(size=(3, 2)))
+    a[2, 0], b[2, 0] = 3e-9, -2e-9
+    return call(a, b)
+
+
 for label, build in [("nearly-equal-4x6", nearly_equal), ("zeros-and-signs-2x4", zeros_and_signs),
-                     ("one-bad-entry-5x3", one_bad_entry)]:
+                     ("one-bad-entry-5x3", one_bad_entry), ("floor-decides-3x2", below_the_floor),
+                     ("one-element-1d", lambda rng: call(np.array([1.5]), np.array([3.0]))),
+                     ("one-element-0d", lambda rng: call(np.array(-0.25), np.array(0.75))),
+                     ("empty-0x3", lambda rng: call(np.zeros((0, 3)), np.zeros((0, 3))))]:
     case("gradcheck.relative_error", label, build, relative_error_oracle, atol=tiny(label))
 
 
@@ -524,6 +537,15 @@ def clip_by_global_norm_oracle(grads, max_norm, norm_type=2.0):
     return [p.grad for p in params], total_norm.item()
 
 
+def clip_by_global_norm_skipping_empty_oracle(grads, max_norm, norm_type=2.0):
+    """The contract's rule: zero-size arrays add nothing to the norm. Torch agrees for finite norm types and
+    refuses the inf-norm of a zero-size tensor, so torch clips the other arrays and the empty ones come back as they are."""
+    params = torch_params(grads)
+    kept = [p for p in params if p.numel() > 0]
+    total_norm = clip_grad_norm_(kept, max_norm, norm_type=norm_type)
+    return [p.grad for p in params], float(total_norm)
+
+
 SHAPES = [(3, 4), (5,), (2, 3, 2)]
 
 
@@ -551,6 +573,8 @@ for label, grad, max_norm in [
     ("tiny-1e-8", lambda rng: 1e-8 * rng.normal(size=(3, 2)), 1e-3),
     ("all-zero", lambda rng: np.zeros((2, 3)), 1.0),
     ("norm-1e-6-shows-the-eps", lambda rng: 4e-7 * rng.normal(size=(3, 4)), 1e-7),  # the +1e-6 halves the scale
+    ("norm-1e-2-over-the-eps-shows", lambda rng: 3e-3 * rng.normal(size=(4, 3)), 2e-3),  # 1e-6 / 1e-2 >> rtol
+    ("zero-size-0x3", lambda rng: np.zeros((0, 3)), 1.0),
 ]:
     case("clipping.clip_by_norm", label, lambda rng, g=grad, c=max_norm: call(g(rng), c), clip_by_norm_oracle,
          atol=tiny(label))
@@ -568,12 +592,25 @@ for label, grads, max_norm, norm_type in [
     ("all-zero-inf", grad_list(0.0), 1.0, float("inf")),
     ("single-array-over", grad_list(3.0, [(4, 3)]), 1.5, 2.0),
     ("norm-1e-6-shows-the-eps-l1", grad_list(5e-8), 1e-7, 1.0),
+    ("norm-1e-2-over-the-eps-shows-l2", grad_list(2e-3), 2e-3, 2.0),
+    ("empty-list", lambda rng: [], 1.0, 2.0),
+    ("zero-size-among-others-l2", lambda rng: [0.1 * rng.normal(size=(3, 2)), np.zeros((0, 4)),
+                                               0.1 * rng.normal(size=5)], 0.05, 2.0),
 ]:
     if norm_type is None:
         build = (lambda rng, g=grads, m=max_norm: call(g(rng), m))
     else:
         build = (lambda rng, g=grads, m=max_norm, p=norm_type: call(g(rng), m, norm_type=p))
     case("clipping.clip_by_global_norm", label, build, clip_by_global_norm_oracle, atol=tiny(label))
+
+# Zero-size arrays with the inf-norm, where torch refuses: the contract's rule, computed by torch on the others.
+for label, grads in [
+    ("zero-size-among-others-inf", lambda rng: [0.1 * rng.normal(size=(3, 2)), np.zeros((0, 4)),
+                                                0.1 * rng.normal(size=5)]),
+    ("only-zero-size-inf", lambda rng: [np.zeros((0, 4)), np.zeros((2, 0))]),
+]:
+    case("clipping.clip_by_global_norm", label,
+         lambda rng, g=grads: call(g(rng), 0.05, norm_type=float("inf")), clip_by_global_norm_skipping_empty_oracle)
 
 
 import cases_further  # noqa: E402,F401  (registers the cases of the further modules in CASES)
