@@ -4,7 +4,7 @@ import numpy as np
 
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros_like(x, dtype=float)
-    it = np.nditer(x, flags=["multi_index"])
+    it = np.nditer(x, flags=["multi_index", "zerosize_ok"])
     while not it.finished:
         i = it.multi_index
         old = x[i].copy()
