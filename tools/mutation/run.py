@@ -114,6 +114,8 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=SEED, help=f"the grading seed (default {SEED})")
     parser.add_argument("--sample", type=int, default=1, metavar="K", help="grade every K-th mutant only (default 1: all)")
     parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules (default: all ten)")
+    parser.add_argument("--equivalents", type=Path, default=EQUIVALENTS, metavar="FILE",
+                        help=f"the argued equivalent mutants (default {EQUIVALENTS.relative_to(ROOT)})")
     parser.add_argument("--list", action="store_true", help="print the mutants' names and exit")
     args = parser.parse_args(argv)
     args.modules = [m.strip() for m in args.modules.split(",") if m.strip()]
@@ -128,7 +130,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        equivalents = read_equivalents()
+        equivalents = read_equivalents(args.equivalents)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -193,7 +195,7 @@ def main(argv=None):
                 print(f"  {name}{where}" + (f"\n      {errors[name]}" if name in errors else ""))
     listed_survivors = [n for n in survivors if n in equivalents]
     if listed_survivors:
-        print(f"\n{len(listed_survivors)} equivalent survivors, argued in {EQUIVALENTS.relative_to(ROOT)}.")
+        print(f"\n{len(listed_survivors)} equivalent survivors, argued in {args.equivalents}.")
     return 1 if unlisted or killed_but_listed or stale or errors else 0
 
 
