@@ -1,43 +1,116 @@
-"""Write a Gradescope autograder bundle: setup.sh, run_autograder, and the grader's source.
+"""Write a Gradescope autograder bundle: setup.sh, run_autograder, the grader's source and its pins.
 
 Gradescope unzips it into /autograder/source, runs setup.sh once when the
 image is built, and run_autograder for each submission (the files the student
 uploaded are in /autograder/submission; the results go to
-/autograder/results/results.json). The reference solutions travel in the
-bundle but are made readable by root only, and the submission runs as the
-unprivileged user `student`, so it cannot read them.
+/autograder/results/results.json). Both scripts honour AUTOGRADER_ROOT (default
+/autograder), so the same bundle is tested on any machine.
+
+- setup.sh installs the grader into its own virtual environment (Debian 12 and
+  Ubuntu 24.04 refuse system-wide pip: PEP 668), with NumPy and tqdm pinned by
+  constraints.txt to the versions of the machine that built the bundle, so a
+  regrade months later computes with the same NumPy. It needs Python >= 3.10
+  (Ubuntu 22.04 ships 3.10; 24.04 3.12; Debian 12 3.11) and fails in one line
+  elsewhere. Packages come from PyPI, which Gradescope's image builder reaches.
+- It installs bubblewrap and, when namespaces work on the image, run_autograder
+  grades with --require-sandbox.
+- The reference solutions travel in the bundle but are readable by root only;
+  the submission runs as the unprivileged user `student`.
+- run_autograder always leaves a valid results.json: if the grader cannot run
+  (no interpreter, a broken user, a crash), a bash fallback writes one that says so.
 """
+import importlib.metadata
+import re
 import stat
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.mistakes import MODULES
 
-SETUP = """#!/usr/bin/env bash
+ROOT = Path(__file__).resolve().parent.parent
+DISTRIBUTION = "deep-learning-course"
+
+SETUP = r"""#!/usr/bin/env bash
 # Runs once, as root, when Gradescope builds the autograder image.
+# Works on Ubuntu 22.04 and 24.04 (Gradescope's images) and Debian 12; fails in one line elsewhere.
 set -euo pipefail
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq python3 python3-pip > /dev/null
-python3 -m pip install --quiet --no-cache-dir /autograder/source
-id student > /dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin student
-# The grader and the reference solutions: root only. The submission runs as `student`.
-chmod -R go-rwx /autograder/source
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
+GRADER_USER="${AUTOGRADER_USER:-student}"
+fail() { echo "setup.sh: error: $*" >&2; exit 1; }
+
+# System packages, only those missing: an interpreter, venv (with its bundled pip), bubblewrap.
+missing=()
+command -v python3 > /dev/null || missing+=(python3)
+python3 -c "import ensurepip, venv" > /dev/null 2>&1 || missing+=(python3-venv)
+command -v bwrap > /dev/null || missing+=(bubblewrap)
+if [ "${#missing[@]}" -gt 0 ]; then
+    command -v apt-get > /dev/null || fail "needs ${missing[*]} and this image has no apt-get (use Ubuntu 22.04 or 24.04)"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null \
+        || fail "apt-get could not install ${missing[*]}"
+fi
+python3 -c "import sys; sys.exit(sys.version_info < (3, 10))" \
+    || fail "python3 is $(python3 -c 'import platform; print(platform.python_version())'); the grader needs Python 3.10 or newer (Ubuntu 22.04 or 24.04)"
+
+# The grader and its pinned dependencies, in a venv of their own (never the system Python).
+python3 -m venv --clear "$VENV" || fail "python3 -m venv failed"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --constraint "$SOURCE/constraints.txt" "$SOURCE" || fail "pip could not install the grader into $VENV"
+
+# Namespaces: when bubblewrap works here, grading refuses to run without it.
+: > "$VENV/grader-flags"
+if bwrap --unshare-all --die-with-parent --ro-bind / / true > /dev/null 2>&1; then
+    if "$VENV/bin/python" -m autograder check --help 2>/dev/null | grep -q -- "--require-sandbox"; then
+        echo "--require-sandbox" > "$VENV/grader-flags"
+    fi
+    echo "setup.sh: bubblewrap works: submissions are graded in namespaces"
+else
+    echo "setup.sh: bubblewrap cannot create namespaces on this image: process isolation only"
+fi
+
+# The submission runs as an unprivileged user; the grader and the reference solutions are root's.
+id "$GRADER_USER" > /dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$GRADER_USER"
+chmod -R go-rwx "$SOURCE"
+chmod -R go+rX "$VENV"
+echo "setup.sh: ready ($("$VENV/bin/python" -c 'import platform, numpy; print("Python", platform.python_version(), "NumPy", numpy.__version__)'))"
 """
 
-RUN = """#!/usr/bin/env bash
-# Runs once per submission, as root. Writes $ROOT/results/results.json.
+RUN = r"""#!/usr/bin/env bash
+# Runs once per submission, as root. Always leaves a valid $ROOT/results/results.json.
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${AUTOGRADER_PYTHON:-python3}"
-mkdir -p "$ROOT/results"
-as_user=()
-if [ "$(id -u)" = 0 ] && id student > /dev/null 2>&1; then
-    as_user=(--user student --python "$(command -v "$PYTHON")")
+PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+GRADER_USER="${AUTOGRADER_USER:-student}"
+RESULTS="$ROOT/results/results.json"
+MODULES="@MODULES@"
+POINTS="@POINTS@"
+
+mkdir -p "$ROOT/results" && rm -f "$RESULTS"
+args=(check "$ROOT/submission" --json "$RESULTS" --only "$MODULES")
+[ -z "$POINTS" ] || args+=(--points "$ROOT/source/$POINTS")
+if [ "$(id -u)" = 0 ] && id "$GRADER_USER" > /dev/null 2>&1; then
+    args+=(--user "$GRADER_USER" --python "$PYTHON")
 fi
-cd "$ROOT/source"
-AUTOGRADER_REFERENCE="$ROOT/source/solutions" "$PYTHON" -m autograder check "$ROOT/submission" \\
-    --json "$ROOT/results/results.json" "${as_user[@]}"
+if [ -s "$ROOT/venv/grader-flags" ]; then
+    read -r -a flags < "$ROOT/venv/grader-flags"
+    args+=("${flags[@]}")
+fi
+log="$(mktemp)"
+cd "$ROOT" && AUTOGRADER_REFERENCE="$ROOT/source/solutions" "$PYTHON" -m autograder "${args[@]}" > "$log" 2>&1
+status=$?
+cat "$log"
+if [ ! -s "$RESULTS" ]; then
+    # The grader could not run or crashed before writing: say so in a result Gradescope can show.
+    what="$(tail -n 8 "$log" | LC_ALL=C tr -cd '\11\12\40-\176' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/ /g' \
+        | awk '{printf "%s\\n", $0}')"
+    printf '{"score": 0.0, "output": "%s", "visibility": "visible", "stdout_visibility": "visible", "tests": [], %s}\n' \
+        "The autograder could not grade this submission (exit status $status); please tell your instructor.\n$what" \
+        "\"extra_data\": {\"autograder_error\": true, \"exit_status\": $status}" > "$RESULTS"
+fi
+rm -f "$log"
+exit 0
 """
 
 
@@ -48,13 +121,31 @@ def _add(archive, name, text, executable=False):
     archive.writestr(info, text)
 
 
-def write_bundle(out):
+def constraints():
+    """Pins (name==version) of the grader's dependencies as installed here, where they were tested."""
+    try:
+        requires = importlib.metadata.requires(DISTRIBUTION) or []
+        names = [re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
+    except importlib.metadata.PackageNotFoundError:
+        names = ["numpy", "tqdm"]
+    return "".join(f"{name}=={importlib.metadata.version(name)}\n" for name in names)
+
+
+def source_files():
+    """(path in the archive, text) of everything the grader needs: package metadata, code, reference."""
     files = [ROOT / "pyproject.toml", ROOT / "README.md"]
     files += sorted((ROOT / "autograder").rglob("*.py")) + sorted((ROOT / "solutions").glob("*.py"))
+    return [(str(path.relative_to(ROOT)), path.read_text()) for path in files if "__pycache__" not in path.parts]
+
+
+def write_bundle(out, modules=MODULES, points_file=None):
+    run = RUN.replace("@MODULES@", ",".join(modules)).replace("@POINTS@", "points.toml" if points_file else "")
     with zipfile.ZipFile(out, "w") as archive:
         _add(archive, "setup.sh", SETUP, executable=True)
-        _add(archive, "run_autograder", RUN, executable=True)
-        for path in files:
-            if "__pycache__" not in path.parts:
-                _add(archive, str(path.relative_to(ROOT)), path.read_text())
+        _add(archive, "run_autograder", run, executable=True)
+        _add(archive, "constraints.txt", constraints())
+        if points_file:
+            _add(archive, "points.toml", Path(points_file).read_text())
+        for name, text in source_files():
+            _add(archive, name, text)
     return Path(out)
