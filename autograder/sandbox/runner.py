@@ -39,6 +39,7 @@ class Limits:
     reply_floor_bytes: int = 4 * 2**20  # a reply may always be this large...
     reply_factor: int = 16  # ...or this many times the bytes of the call's input arrays
     control_seconds: float = 2.0  # wall clock for the zygote to answer a status or kill request
+    spawn_seconds: float = 5.0  # wall clock for the zygote to fork a worker
 
     def reply_limit(self, call):
         return self.reply_floor_bytes + self.reply_factor * _array_bytes([call.args, call.kwargs])
@@ -148,13 +149,14 @@ class Zygote:
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
         try:
-            pid = self._ask({"op": "spawn"}, self.limits.start_seconds, (command_read, result_write)).get("pid")
+            pid = self._ask({"op": "spawn"}, self.limits.spawn_seconds, (command_read, result_write)).get("pid")
         finally:
             os.close(command_read)
             os.close(result_write)
         if type(pid) is not int or pid <= 1:
             os.close(command_write)
             os.close(result_read)
+            self.close()  # stopped or dead: the next worker gets a new sandbox
             raise WorkerFailed("the sandbox stopped (did the submission kill it?)")
         os.set_blocking(command_write, False)
         return pid, command_write, result_read
@@ -177,7 +179,7 @@ class Zygote:
             self.close()
 
     def alive(self):
-        return self.process.poll() is None
+        return not getattr(self, "closed", False) and self.process.poll() is None
 
     def close(self):
         try:
@@ -187,6 +189,7 @@ class Zygote:
         self.process.kill()
         self.process.wait()
         self.control.close()
+        self.closed = True
 
 
 class Sandbox:
@@ -242,7 +245,11 @@ class Worker:
                 continue
             except (OSError, ValueError):
                 raise WorkerFailed(self._death()) from None
-        return self._receive(deadline - time.monotonic(), reply_limit, seconds)
+        reply = self._receive(deadline - time.monotonic(), reply_limit, seconds)
+        if reply.get("status") not in STATUSES:
+            self.kill()
+            raise WorkerFailed("sent a reply the grader cannot read (unknown status)")
+        return reply
 
     def _read_exactly(self, size, deadline, seconds):
         """`size` bytes from the result pipe, into one preallocated buffer."""
@@ -389,9 +396,7 @@ STATUSES = frozenset({"ok", "raised", "missing", "import_error", "bad_output", "
 
 
 def _clean(reply):
-    """A worker's reply with its submission-controlled text made safe and short, and a known status."""
-    if reply.get("status") not in STATUSES:
-        return {"status": "failed", "error": "sent a reply the grader cannot read (unknown status)"}
+    """A worker's reply with its submission-controlled text made safe and short."""
     for key, limit, lines in (("error", 500, False), ("exception", 100, False), ("printed", 2100, True)):
         if key in reply:
             reply[key] = safe(reply[key], limit, lines) if type(reply[key]) is str else "?"
