@@ -187,6 +187,8 @@ def _sequence(value):
         return f"a {kind} of {n} array{'s' * (n != 1)}"
     if value and all(as_number(v) is not None for v in value):
         return f"a Python {kind} of {n} number{'s' * (n != 1)}"
+    if value and all(type(v) in (list, tuple) for v in value):
+        return f"a Python {kind} of {n} {type(value[0]).__name__}s"  # nested, e.g. from .tolist()
     return f"a {kind} of {n} item{'s' * (n != 1)}"
 
 

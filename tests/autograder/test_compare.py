@@ -102,7 +102,7 @@ def test_a_wrong_dtype_is_named_by_the_part_of_a_tuple_it_is_in():
 def test_a_list_where_an_array_is_asked_for_is_named_with_its_fix():
     expected = np.array([[0.5, 1.5], [2.5, 3.5]])
     assert judge(expected, expected.tolist()) == (
-        "the result should be a numpy.ndarray of shape (2, 2), got a list of 2 items: build an array from it (e.g. np.array(...))")
+        "the result should be a numpy.ndarray of shape (2, 2), got a Python list of 2 lists: build an array from it (e.g. np.array(...))")
     assert judge(expected[0], [0.5, 1.5]) == (
         "the result should be a numpy.ndarray of shape (2,), got a Python list of 2 numbers: "
         "build an array from it (e.g. np.array(...))")
@@ -159,6 +159,6 @@ def test_feedback_through_the_sandbox_names_the_type_and_the_fix(tmp_path):
         "the result is an int64 array; the contract asks for float64: "
         "compute in float (e.g. x.astype(float), or 1.0 instead of 1)")
     assert summaries["losses.mse_grad"][0] == (
-        "the result should be a numpy.ndarray of shape (6, 3), got a list of 6 items: "
+        "the result should be a numpy.ndarray of shape (6, 3), got a Python list of 6 lists: "
         "build an array from it (e.g. np.array(...))")
     assert not any("malformed" in s for s in sum(summaries.values(), []))
