@@ -64,7 +64,7 @@ def mismatch(expected, got, rtol, atol, label="the result", names=None):
         if not math.isclose(number, expected, rel_tol=rtol, abs_tol=atol) and not (
             math.isnan(expected) and math.isnan(number)
         ):
-            return f"{label} is {number:.8g}, expected {expected:.8g} (relative error {_rel(number, expected):.2g})"
+            return f"{label} is {number:.8g}, expected {expected:.8g} ({_error(number, expected)})"
         return None
     if type(expected) is np.ndarray:
         return _array_mismatch(expected, got, rtol, atol, label)
@@ -143,12 +143,19 @@ def _array_mismatch(expected, got, rtol, atol, label):
         index = tuple(int(i) for i in index)
         count = int((excess > 0).sum())
         return (f"{label}{list(index)} is {got[index]:.8g}, expected {expected[index]:.8g} "
-                f"(relative error {_rel(got[index], expected[index]):.2g}; {count} of {expected.size} entries wrong)")
+                f"({_error(got[index], expected[index])}; {count} of {expected.size} entries wrong)")
     return None
 
 
 def _rel(got, expected):
     return abs(got - expected) / max(abs(expected), 1e-300)
+
+
+def _error(got, expected):
+    """How far apart: relative to the expected value, or absolute where that is 0 (a relative error would be 1e+300)."""
+    if expected == 0:
+        return f"absolute error {abs(got - expected):.2g}"
+    return f"relative error {_rel(got, expected):.2g}"
 
 
 def _not_an_array(expected, got, label):

@@ -20,6 +20,9 @@ from autograder.spec import Verdict
 class Outcome:
     check: object
     verdict: Verdict
+    calls: list = field(default_factory=list)  # the worker calls the check made (kept for --save-failures)
+    observation: dict = field(default_factory=dict)  # what the check's last call returned or raised
+    printed: str = ""  # what the submission printed during a failing check's calls (capped by the worker)
 
     @property
     def score(self):
@@ -52,14 +55,18 @@ class Report:
 
 
 def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
-          reference=None, isolation_mode="auto"):
+          reference=None, isolation_mode="auto", functions=None, checks=None):
     """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
-    and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here."""
+    and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here.
+
+    `functions` ("module.function" names) narrows the run to those functions' checks, and `checks`
+    (indexes into all_checks()) to exactly those checks. A check draws its inputs from the seed and its
+    index among all the checks, so a narrowed run replays the same inputs as a full one."""
     started = time.perf_counter()
     seed = secrets.randbits(32) if seed is None else int(seed)
     reference = reference or default_reference()
-    checks = all_checks(modules)
-    plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}")) for index, check in enumerate(checks)]
+    plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
+             for index, check in selected_checks(modules, functions, checks)]
     existing_children = frozenset(runner.children_of(__import__("os").getpid(), zombies=True))
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         try:
@@ -82,8 +89,24 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
                     observations.update(job.result())
         finally:
             runner.kill_strays(keep=existing_children)
-    outcomes = [Outcome(check, _judge(check, calls, observations, reference, found)) for check, calls in plans]
+    outcomes = [_outcome(check, calls, observations, reference, found) for check, calls in plans]
     return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, how.summary)
+
+
+def selected_checks(modules=MODULES, functions=None, checks=None):
+    """[(index among all the checks, check)] of the selected modules, functions or check indexes."""
+    return [(index, check) for index, check in enumerate(all_checks())
+            if check.module in modules and (functions is None or check.function in functions)
+            and (checks is None or index in checks)]
+
+
+def _outcome(check, calls, observations, reference, found):
+    verdict = _judge(check, calls, observations, reference, found)
+    if verdict.passed:
+        return Outcome(check, verdict)
+    seen = [observations.get(call.id, {}) for call in calls]
+    printed = "".join(o["printed"] for o in seen if type(o.get("printed")) is str)
+    return Outcome(check, verdict, calls, seen[-1] if seen else {}, printed[:2100])
 
 
 def _start(sandbox):
