@@ -142,7 +142,10 @@ class ValueCheck(Check):
 
     def calls(self, rng, prefix):
         made = [
-            Call(f"{prefix}/{i}", fn.split(".")[0], fn.split(".")[1], _rewrite(tuple(make(rng)), prefix), keep=True)
+            # Only the forward output comes back (pick=0): the cache stays in the worker, where it may be
+            # anything the student likes (a dict keyed by time step, an object), as the contract allows.
+            Call(f"{prefix}/{i}", fn.split(".")[0], fn.split(".")[1], _rewrite(tuple(make(rng)), prefix), keep=True,
+                 pick=0)
             for i, (fn, make) in enumerate(self.before)
         ]
         args = _rewrite(tuple(self.inputs(rng)), prefix)

@@ -77,7 +77,7 @@ WRONG = {
 }
 
 
-def _with_mistake(style, function, source, folder):
+def _with_source(style, function, source, folder):
     """A copy of the style's folder whose `function` is replaced by `source` (appended, so it wins)."""
     shutil.copytree(ALTERNATIVES / style, folder)
     module_file = folder / f"{function.split('.')[0]}.py"
@@ -92,8 +92,39 @@ def test_a_known_mistake_in_the_same_style_still_loses_points_and_is_named(style
     mistake = candidates[0]
     if source is None:  # the registered mutant itself (tests/autograder/mutants.py pastes the same text)
         source = mistake.mutant_source("")
-    report = grade(_with_mistake(style, function, source, tmp_path / style), modules=(mistake.module,), seed=SEEDS[0])
+    report = grade(_with_source(style, function, source, tmp_path / style), modules=(mistake.module,), seed=SEEDS[0])
     failing = [o for o in report.outcomes if o.check.function == function and not o.verdict.passed]
     assert report.score < report.max_score
     assert failing, f"no check of {function} rejects the mistake in {style}"
     assert any(o.verdict.mistake is mistake for o in failing), [o.verdict.summary for o in failing]
+
+
+# A cache is "anything the matching backward function needs" (the contract): here a dict keyed by time
+# step, which the wire cannot carry (its dict keys are strings). The cache must stay in the worker.
+TIME_KEYED_CACHE = '''
+
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    hs, caches, h = np.zeros((x.shape[0], x.shape[1], h0.shape[1])), {}, h0
+    for t in range(x.shape[1]):
+        h, caches[t] = rnn_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
+        hs[:, t] = h
+    return hs, caches
+
+
+def rnn_backward(dhs, cache):
+    dx, dh = np.zeros(dhs.shape[:2] + (cache[0][0].shape[1],)), np.zeros_like(dhs[:, 0])
+    totals = [0.0] * 4
+    for t in sorted(cache, reverse=True):
+        dx[:, t], dh, *grads = rnn_step_backward(dhs[:, t] + dh, cache[t])
+        totals = [a + b for a, b in zip(totals, grads)]
+    return (dx, dh, *totals)
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="the worker sends a call's arguments back (args_after) with the cache "
+                                       "resolved in them, so a cache the wire cannot carry fails the backward call")
+def test_a_cache_the_wire_cannot_carry_stays_in_the_worker(tmp_path):
+    report = grade(_with_source("style_loops", "rnn.rnn_forward", TIME_KEYED_CACHE, tmp_path / "cache"),
+                   modules=("rnn",), seed=SEEDS[0])
+    lost = [f"{o.check.name} | {o.verdict.summary}" for o in report.outcomes if not o.verdict.passed]
+    assert lost == []
