@@ -195,7 +195,9 @@ def main(argv=None):
                 print(f"  {name}{where}" + (f"\n      {errors[name]}" if name in errors else ""))
     listed_survivors = [n for n in survivors if n in equivalents]
     if listed_survivors:
-        print(f"\n{len(listed_survivors)} equivalent survivors, argued in {args.equivalents}.")
+        shown = args.equivalents.resolve()
+        shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
+        print(f"\n{len(listed_survivors)} equivalent survivors, argued in {shown}.")
     return 1 if unlisted or killed_but_listed or stale or errors else 0
 
 
