@@ -5,12 +5,12 @@ different student would write it:
 - style_scalars: NumPy scalars returned as they come (np.mean, np.max, np.sqrt, np.int64 fans),
   np.float64 running totals, identities instead of the textbook formula, im2col convolution;
 - style_loops: Python loops over elements, samples and output positions, `math` for every scalar,
-  results built by appending to lists;
+  results built by appending to lists, a helper module of its own (elementwise.py);
 - style_numpy_tricks: np.where, np.heaviside, np.clip, np.piecewise, np.einsum, np.logaddexp,
   np.take_along_axis, np.add.at, np.interp;
 - style_layout: Fortran-ordered and non-contiguous results (np.asfortranarray, .T of a computed
   transpose, strided and reversed views of the function's own arrays), 0-d arrays for numbers,
-  lists where the contract names a tuple.
+  lists where the contract names a tuple, type hints with numpy.typing and a dataclass cache.
 Every one is graded by the real sandboxed grader at two seeds and must score 100% with no known
 mistake named. The same folders with a known mistake pasted in must score less, with the mistake
 named: the leniency towards styles never lets a wrong value through.

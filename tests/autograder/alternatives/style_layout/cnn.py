@@ -1,16 +1,33 @@
-"""CNN layers computed in NHWC (channels last) and handed back as NCHW views of it: never C-contiguous."""
+"""CNN layers computed in NHWC (channels last) and handed back as NCHW views of it: never C-contiguous.
+
+Written with type hints (numpy.typing) and a dataclass for the convolution's cache.
+"""
+from __future__ import annotations
+
 import math
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from initializers import calculate_gain
+
+
+@dataclass(frozen=True)
+class ConvCache:
+    xp: npt.NDArray[np.float64]  # the padded input, channels last
+    w: npt.NDArray[np.float64]
+    stride: int
+    padding: int
+    x_shape: tuple[int, ...]
 
 
 def _nhwc(x):
     return np.moveaxis(x, 1, -1)
 
 
-def conv2d_forward(x, w, b, stride=1, padding=0):
+def conv2d_forward(x: npt.NDArray[np.float64], w: npt.NDArray[np.float64], b: npt.NDArray[np.float64],
+                   stride: int = 1, padding: int = 0) -> tuple[npt.NDArray[np.float64], ConvCache]:
     n, c, h, width = x.shape
     f, _, kh, kw = w.shape
     xp = np.zeros((n, h + 2 * padding, width + 2 * padding, c))
@@ -21,11 +38,12 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
         for q in range(kw):
             patch = xp[:, p:p + stride * h_out:stride, q:q + stride * w_out:stride]  # (n, h_out, w_out, c)
             out += patch @ w[:, :, p, q].T
-    return np.moveaxis(out, -1, 1), (xp, w, stride, padding, x.shape)
+    return np.moveaxis(out, -1, 1), ConvCache(xp, w, stride, padding, x.shape)
 
 
-def conv2d_backward(dout, cache):
-    xp, w, stride, padding, (n, c, h, width) = cache
+def conv2d_backward(dout: npt.NDArray[np.float64], cache: ConvCache):
+    xp, w, stride, padding = cache.xp, cache.w, cache.stride, cache.padding
+    n, c, h, width = cache.x_shape
     f, _, kh, kw = w.shape
     h_out, w_out = dout.shape[2:]
     d = _nhwc(dout)  # (n, h_out, w_out, f)

@@ -3,13 +3,7 @@ import math
 
 import numpy as np
 
-
-def _each(function, z):
-    z = np.asarray(z, dtype=float)
-    out = np.empty(z.shape)
-    for index in np.ndindex(z.shape):
-        out[index] = function(float(z[index]))
-    return out
+from elementwise import each as _each  # a helper module of the submission's own
 
 
 def _sigmoid(v):
