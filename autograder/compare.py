@@ -20,7 +20,7 @@ from autograder.sandbox.wire import Special
 def describe_type(value):
     """What a value is, in the words of the feedback: 'numpy.float64', 'a float64 array of shape (3, 4)'."""
     if type(value) is Special:
-        return str(value.data)
+        return _capped(str(value.data))  # the worker's words: shown, but never at length
     if value is None:
         return "None"
     if isinstance(value, np.generic):
@@ -86,7 +86,10 @@ def mismatch(expected, got, rtol, atol, label="the result", names=None):
         if type(got) is not dict:
             return f"{label} should be a dict, got {describe_type(got)}"
         if set(got) != set(expected):
-            return f"{label} has keys {sorted(got)}, expected {sorted(expected)}"
+            missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+            parts = ([f"lacks the keys {_capped(str(missing))}"] if missing else []) + (
+                [f"has unexpected keys {_capped(str(extra))}"] if extra else [])
+            return f"{label} " + " and ".join(parts)
         for key in expected:
             problem = mismatch(expected[key], got[key], rtol, atol, f"{label}[{key!r}]")
             if problem:
@@ -171,6 +174,8 @@ def _not_an_array(expected, got, label):
         return f"{label} should be {wanted}, got {describe_type(got)}: {fix}"
     if as_number(got) is not None:
         return f"{label} should be {wanted}, got a single number ({describe_type(got)}): compute the whole array"
+    if type(got) is Special and "subclass of numpy.ndarray" in str(got.data):
+        return f"{label} should be {wanted}, got {describe_type(got)}: return a plain array (e.g. np.asarray(...))"
     return f"{label} should be {wanted}, got {describe_type(got)}"
 
 
@@ -209,8 +214,11 @@ def _shown(value):
 
 
 def _short_repr(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return _capped(repr(value), 60)
+
+
+def _capped(text, limit=80):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def same_inputs(before, after):

@@ -162,3 +162,17 @@ def test_feedback_through_the_sandbox_names_the_type_and_the_fix(tmp_path):
         "the result should be a numpy.ndarray of shape (6, 3), got a Python list of 6 lists: "
         "build an array from it (e.g. np.array(...))")
     assert not any("malformed" in s for s in sum(summaries.values(), []))
+
+
+def test_what_a_submission_controls_is_shown_short():
+    from autograder.sandbox.wire import Special
+
+    expected = {"W1": np.zeros(2), "b1": np.zeros(2)}
+    got = {"W1": np.zeros(2), "b2": np.zeros(2), **{"k" * 50 + str(i): 0 for i in range(1000)}}
+    message = judge(expected, got)
+    assert message.startswith("the result lacks the keys ['b1'] and has unexpected keys [")
+    assert len(message) < 200
+    assert len(judge(0.5, Special("unsendable", "x" * 10_000))) < 200
+    assert judge(np.zeros(2), Special("unsendable", "matrix (a subclass of numpy.ndarray)")) == (
+        "the result should be a numpy.ndarray of shape (2,), got matrix (a subclass of numpy.ndarray): "
+        "return a plain array (e.g. np.asarray(...))")
