@@ -29,6 +29,32 @@ def autograder(*args):
     return [sys.executable, "-m", "autograder", *map(str, args)]
 
 
+def isolation_in_use(klass):
+    """How the batches above isolated submissions, as the grader reports it."""
+    results = Path(klass) / "isolation.json"
+    subprocess.run(autograder("check", "solutions", "--json", results), check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return json.loads(results.read_text()).get("extra_data", {}).get("isolation", "not reported").split(":")[0]
+
+
+def ctrl_c_to_exit(klass, attempt):
+    """Seconds from SIGINT (to the process group, as a terminal sends it) to the batch's exit."""
+    import os
+    import signal
+
+    folder = klass / f"attempt{attempt}"
+    for name in ("loop1", "loop2"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "activations.py").write_text("while True:\n    pass\n")
+    batch = subprocess.Popen(autograder("batch", folder, "--out", klass / f"ctrl-c-{attempt}.csv", "--jobs", 2,
+                                        "--timeout", 60),
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(3)  # both submissions are being graded, stuck in their loops
+    started = time.perf_counter()
+    os.killpg(batch.pid, signal.SIGINT)
+    batch.wait()
+    return time.perf_counter() - started
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100, help="class size for the batch figure")
@@ -41,6 +67,10 @@ def main():
         rows.append((f"autograder check {folder} (s, median of 5)", f"{statistics.median(times):.2f}",
                      f"<= {target}" if target else ""))
 
+    import sandbox  # benchmarks/sandbox.py: the sandbox's latency ratio, peak memory and hostile end time
+
+    rows += sandbox.rows()
+
     with tempfile.TemporaryDirectory() as klass:
         for i in range(args.submissions):
             shutil.copytree(ROOT / "solutions", Path(klass) / f"student{i:03d}")
@@ -52,6 +82,12 @@ def main():
             rows.append((f"batch, {args.submissions} submissions, --jobs {jobs} (submissions/s)",
                          f"{throughput[jobs]:.1f}", ""))
         rows.append(("batch speed-up, 2 jobs over 1", f"{throughput[2] / throughput[1]:.2f}x", ">= 1.7x"))
+        rows.append((f"  (isolation of those batches: {isolation_in_use(klass)})", "", ">= 3/s at 2 jobs, namespaces"))
+
+    with tempfile.TemporaryDirectory() as klass:
+        seconds = [ctrl_c_to_exit(Path(klass), attempt) for attempt in range(3)]
+        rows.append(("batch, Ctrl-C to exit, 2 infinite loops at --jobs 2 (s, worst of 3)", f"{max(seconds):.2f}",
+                     "<= 2"))
 
     if not args.skip_site:
         with tempfile.TemporaryDirectory() as scratch:
