@@ -109,12 +109,17 @@ def _stop_pool_processes():
 
 
 def _grade_alone(path, options):
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_pool_process_init)
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_pool_process_init) as pool:
-            return pool.submit(grade_one, path, options).result()
+        return pool.submit(grade_one, path, options).result()
     except BrokenProcessPool:
         return report.csv_failed_row(path.name, "could not be graded: the grading process was killed "
                                                 "(by the submission?)", options["maxima"])
+    except KeyboardInterrupt:
+        _stop_pool_processes()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _grade_all(todo, record, jobs, options):
@@ -123,12 +128,12 @@ def _grade_all(todo, record, jobs, options):
         # A grading process can be killed (a submission may signal processes of its own user).
         # Whatever was pending through two such breaks is graded alone, in a pool of its own:
         # the culprit gets a row with 0 and the reason, the others their real grades.
-        for path in [p for p in todo if breaks.get(p, 0) >= 2]:
-            record(_grade_alone(path, options))
-            todo.remove(path)
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_pool_process_init)
         futures = {}
         try:
+            for path in [p for p in todo if breaks.get(p, 0) >= 2]:
+                record(_grade_alone(path, options))
+                todo.remove(path)
             futures = {pool.submit(grade_one, path, options): path for path in todo}
             for future in as_completed(futures):
                 record(future.result())
