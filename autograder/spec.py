@@ -67,7 +67,7 @@ def _failure(observation, function):
     if status == "raised":
         return Verdict(False, f"raised {error}")
     if status == "skipped":
-        return Verdict(False, f"not run: {error}")
+        return Verdict(False, f"not run: {error.removeprefix('not run: ')}")  # never "not run: not run: ..."
     if status == "failed":
         return Verdict(False, error)
     return Verdict(False, error or f"no result ({status})")

@@ -10,7 +10,8 @@ def conv_inputs(n, c, h, w, f, kh, kw):
 
 
 def conv_forward(dims, **kwargs):
-    return ValueCheck("cnn.conv2d_forward", f"conv2d_forward: x {dims[:4]}, w {(dims[4], dims[1], *dims[5:])}, {kwargs}",
+    return ValueCheck("cnn.conv2d_forward", f"conv2d_forward: x {dims[:4]}, w {(dims[4], dims[1], *dims[5:])}"
+                      + "".join(f", {key}={value!r}" for key, value in kwargs.items()),
                       inputs=conv_inputs(*dims), kwargs=kwargs, pick=0)
 
 

@@ -54,7 +54,7 @@ def bn_inputs(n, d):
 
 
 def bn_forward(n, d, **kwargs):
-    return ValueCheck("regularization.batchnorm_forward", f"batchnorm_forward on ({n}, {d}) with {kwargs}",
+    return ValueCheck("regularization.batchnorm_forward", f"batchnorm_forward on ({n}, {d})" + (f" with {kwargs}" if kwargs else ""),
                       inputs=bn_inputs(n, d), kwargs=kwargs, pick=[0, 1, 2],
                       names=("out", "running_mean", "running_var"))
 
@@ -62,7 +62,7 @@ def bn_forward(n, d, **kwargs):
 def bn_backward(n, d, training=True, **kwargs):
     make = bn_inputs(n, d)
     return ValueCheck("regularization.batchnorm_backward",
-                      f"batchnorm_backward after a {'training' if training else 'evaluation'}-mode forward on ({n}, {d})",
+                      f"batchnorm_backward after {'a training' if training else 'an evaluation'}-mode forward on ({n}, {d})",
                       also_tags=("regularization.batchnorm_forward",),
                       before=(("regularization.batchnorm_forward", lambda rng: (*make(rng), training, *kwargs.values())),),
                       inputs=lambda rng: (rng.normal(size=(n, d)), result_of(0, pick=3)), names=("dx", "dgamma", "dbeta"))
