@@ -232,3 +232,12 @@ def test_ctrl_c_keeps_finished_rows_prints_one_line_and_exits_130(tmp_path):
     assert "graded 2 submissions (3 already" in done.stdout
     assert sorted(rows_of(out)) == ["a1", "a2", "a3", "z1", "z2"]
     assert {r["seed"] for n, r in rows_of(out).items() if n.startswith("a")} == {r["seed"] for r in rows.values()}
+
+
+def test_a_timeout_is_a_reason_too(tmp_path):
+    write_solutions(tmp_path / "class" / "looper", {"activations.py": LOOP})
+    out = tmp_path / "grades.csv"
+    done = autograder("batch", tmp_path / "class", "--out", out, "--modules", "activations", "--timeout", 2)
+    assert done.returncode == 0, done.stderr
+    row = rows_of(out)["looper"]
+    assert row["score"] == "0" and "timed out" in row["error"]
