@@ -83,7 +83,7 @@ def test_package_metadata_and_grading_code_allow_python_3_10():
         text = path.read_text()
         ast.parse(text, filename=str(path), feature_version=(3, 10))
         for new_in_311 in ("import tomllib", "datetime.UTC", "typing import Self", "StrEnum", "ExceptionGroup",
-                           "asyncio.TaskGroup", "asyncio.timeout", "hashlib.file_digest", "add_note(", "chdir",
+                           "asyncio.TaskGroup", "asyncio.timeout", "hashlib.file_digest", "add_note(", "contextlib.chdir",
                            "math.cbrt", "math.exp2", "sys.exception(", "operator.call", "LiteralString",
                            "assert_never", "getmembers_static"):
             if new_in_311 in text:
