@@ -38,8 +38,9 @@ notebooks: $(STAMP)  ## re-run (in place, 2 at a time) the notebooks whose code 
 site: notebooks  ## refresh changed notebooks, then build the course site into site/ (strict)
 	$(BIN)/mkdocs build --strict
 
-serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+# --dirty: a save rebuilds only the pages it affects (site_tools/hooks/dirty_reload.py keeps that correct).
+serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000, rebuilding what a save changes
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 grade: $(STAMP)  ## grade your exercises/ folder
 	$(BIN)/autograder check exercises
