@@ -151,13 +151,9 @@ def bwrap_command(interp, scratch, as_root):
 
 def namespace_isolation(scratch, python=None):
     """An Isolation using namespaces, or raises SandboxUnavailable saying why not."""
-    if sys.platform != "linux":
-        raise SandboxUnavailable("namespaces need Linux")
-    if shutil.which("bwrap") is None:
-        raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
+    check_namespaces(python)
     interp = interpreter(python)
     as_root = os.geteuid() == 0
-    _probe(interp, as_root)
     uid = None
     if as_root:
         uid = UID_BASE + (os.getpid() << 6) + next(_sandbox_counter) % 64
@@ -212,3 +208,12 @@ def choose(scratch, mode="auto", python=None, user=None):
         if mode == "namespaces":
             raise
         return process_isolation(python, user, str(error))
+
+
+def check_namespaces(python=None):
+    """Raise SandboxUnavailable unless namespaces can isolate `python` here."""
+    if sys.platform != "linux":
+        raise SandboxUnavailable("namespaces need Linux")
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
+    _probe(interpreter(python), os.geteuid() == 0)

@@ -7,6 +7,7 @@ pipe) into an observation for that call alone. A worker that hangs or dies is
 killed with its whole process group and replaced for the calls that remain.
 """
 import json
+import math
 import os
 import select
 import signal
@@ -36,23 +37,41 @@ class Limits:
     file_bytes: int = 16 * 2**20  # largest file a worker may write
     output_chars: int = 20_000  # printed text kept per worker; the rest is dropped
     processes: int = 128  # processes and threads of one sandbox's uid (RLIMIT_NPROC)
-    reply_floor_bytes: int = 4 * 2**20  # a reply may always be this large...
-    reply_factor: int = 16  # ...or this many times the bytes of the call's input arrays
+    reply_floor_bytes: int = 64 * 2**10  # a reply may always be this large...
+    reply_factor: int = 8  # ...plus this many times the size of the arrays the call's arguments give
     control_seconds: float = 2.0  # wall clock for the zygote to answer a status or kill request
     spawn_seconds: float = 5.0  # wall clock for the zygote to fork a worker
 
     def reply_limit(self, call):
-        return self.reply_floor_bytes + self.reply_factor * _array_bytes([call.args, call.kwargs])
+        """The largest reply the grader reads for `call`: bounded by what the call can need, so that a
+        submission cannot make the trusted process hold more than a few times the expected answers."""
+        return self.reply_floor_bytes + self.reply_factor * _argument_bytes(call.args, call.kwargs)
 
 
-def _array_bytes(value, depth=0):
-    if type(value) is __import__("numpy").ndarray:
-        return value.nbytes
-    if depth < 8 and type(value) in (list, tuple):
-        return sum(_array_bytes(v, depth + 1) for v in value)
-    if depth < 8 and type(value) is dict:
-        return sum(_array_bytes(v, depth + 1) for v in value.values())
-    return 0
+def _argument_bytes(args, kwargs):
+    """Bytes of the arrays in a call's arguments, counting a shape given as ints (fan_in, fan_out) or as a
+    tuple (N, C, H, W) as the float64 array it describes: every contract answer is at most of that order."""
+    import numpy as np
+
+    def walk(value, depth):
+        if type(value) is np.ndarray:
+            return value.nbytes
+        if depth > 8:
+            return 0
+        if type(value) in (list, tuple) and 0 < len(value) <= 8 and all(type(v) is int and v > 0 for v in value):
+            return 8 * min(math.prod(value), 2**28)
+        if type(value) in (list, tuple):
+            return sum(walk(v, depth + 1) for v in value)
+        if type(value) is dict:
+            return sum(walk(v, depth + 1) for v in value.values())
+        return 0
+
+    leading = []
+    for value in args:
+        if type(value) is not int or value <= 0:
+            break
+        leading.append(value)
+    return walk(tuple(leading), 0) + walk(list(args[len(leading):]), 0) + walk(kwargs, 0)
 
 
 @dataclass
@@ -77,6 +96,7 @@ class Call:
             "args": tuple(self.args), "kwargs": dict(self.kwargs),
             "pick": list(self.pick) if isinstance(self.pick, (list, tuple)) else self.pick, "keep": self.keep,
         }
+
 
 
 class WorkerFailed(Exception):

@@ -181,7 +181,7 @@ def serve(scratch, command_fd, result_fd, limits):
     import_module, modules = importlib.import_module, sys.modules
     exc_info = sys.exc_info
     encode_, read_message_, build_probe_, Special_, WireError_ = encode, read_message, build_probe, Special, WireError
-    scalar_node_ = scalar_node
+    scalar_node_, plain_dtypes_ = scalar_node, PLAIN_DTYPES
     base_exception, type_, len_, isinstance_, str_, repr_ = BaseException, type, len, isinstance, str, repr
     float_, int_ = float, int
     results = {}
@@ -194,6 +194,8 @@ def serve(scratch, command_fd, result_fd, limits):
 
     def describe(v):
         kind = type_(v)
+        if kind is ndarray and v.dtype.str not in plain_dtypes_:
+            return {"__special__": "unsendable", "data": f"ndarray of dtype {v.dtype}"}
         if kind is ndarray or kind in (float_, int_, bool, str_, list, tuple, dict) or v is None:
             return None
         if isinstance_(v, generic) and kind.__module__ == "numpy":
@@ -206,7 +208,7 @@ def serve(scratch, command_fd, result_fd, limits):
 
     def error_text(error):
         kind = type_(error)
-        name = getattr(kind, "__name__", "exception")
+        name = str_(getattr(kind, "__name__", "exception"))[:200]
         try:
             text = str_(error)
         except base_exception:
@@ -239,6 +241,15 @@ def serve(scratch, command_fd, result_fd, limits):
         if type_(value) is dict:
             return {k: resolve(v) for k, v in value.items()}
         return value
+
+    def as_sent(sent, now):
+        if type_(sent) is Special_:
+            return sent
+        if type_(sent) in (list, tuple) and type_(now) in (list, tuple) and len_(sent) == len_(now):
+            return type_(sent)(as_sent(a, b) for a, b in zip(sent, now))
+        if type_(sent) is dict and type_(now) is dict:
+            return {k: as_sent(v, now.get(k)) for k, v in sent.items()}
+        return now
 
     def arrays_in(value, found, depth=0):
         if depth > 8:
@@ -297,7 +308,9 @@ def serve(scratch, command_fd, result_fd, limits):
                 return {"status": "bad_output", "error": f"expected a tuple of at least {max(wanted) + 1} items, got {what}"}
             output = tuple(output[i] for i in wanted) if type_(pick) is list else output[pick]
         reply["value"] = output
-        reply["args_after"] = [args, kwargs]
+        # The inputs as they are now (did the call change them?); what the grader sent as a placeholder
+        # (an rng, an earlier result such as a cache) goes back as that placeholder: only the worker holds it.
+        reply["args_after"] = [as_sent(request["args"], args), as_sent(request["kwargs"], kwargs)]
         reply["aliases_input"] = aliases(output, input_arrays)
         reply["rng_used"] = any(repr_(r.bit_generator.state) != s for r, s in zip(rngs, rng_before))
         reply["global_random_used"] = not array_equal(get_state()[1], global_before)

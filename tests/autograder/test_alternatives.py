@@ -121,8 +121,6 @@ def rnn_backward(dhs, cache):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="the worker sends a call's arguments back (args_after) with the cache "
-                                       "resolved in them, so a cache the wire cannot carry fails the backward call")
 def test_a_cache_the_wire_cannot_carry_stays_in_the_worker(tmp_path):
     report = grade(_with_source("style_loops", "rnn.rnn_forward", TIME_KEYED_CACHE, tmp_path / "cache"),
                    modules=("rnn",), seed=SEEDS[0])

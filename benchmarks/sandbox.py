@@ -1,0 +1,109 @@
+"""`make bench` rows for the grader's sandbox (issue 9's figures).
+
+    latency ratio   autograder check solutions over `python -c "import numpy"`, side by side, median of 5
+    peak memory     of the trusted process, grading a submission whose every call returns the largest
+                    answer the grader accepts
+    hostile end     a submission that hangs every call and shrinks its pipes: wall time against
+                    per-call timeout x calls + 10 s
+"""
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES_SOURCE = "import numpy as np\n"
+
+
+# A function body answering with 80% of the largest reply the grader accepts for its arguments
+# (runner.Limits.reply_limit: 64 KiB + 8 x the bytes of the arrays the arguments give).
+LARGEST_ANSWER = """
+    import math
+    def size(v, depth=0):
+        if isinstance(v, np.ndarray):
+            return v.nbytes
+        if isinstance(v, (list, tuple)) and 0 < len(v) <= 8 and all(type(x) is int and x > 0 for x in v):
+            return 8 * math.prod(v)
+        if isinstance(v, (list, tuple)) and depth < 8:
+            return sum(size(x, depth + 1) for x in v)
+        if isinstance(v, dict) and depth < 8:
+            return sum(size(x, depth + 1) for x in v.values())
+        return 0
+    lead = []
+    for a in args:
+        if type(a) is not int or a <= 0:
+            break
+        lead.append(a)
+    given = size(tuple(lead)) + size(list(args[len(lead):])) + size(kwargs)
+    return np.zeros(int(0.8 * (65536 + 8 * given)) // 8)"""
+
+
+def _wall(argv):
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def _submission(folder, body):
+    """A submission in which every contract function of every module runs `body`."""
+    sys.path.insert(0, str(ROOT))
+    from autograder.reference import load_modules
+
+    folder.mkdir(parents=True)
+    for name, module in load_modules(ROOT / "solutions").items():
+        functions = [f for f, v in vars(module).items() if callable(v) and getattr(v, "__module__", "") == name
+                     and not f.startswith("_")]
+        source = MODULES_SOURCE + "".join(f"\ndef {f}(*args, **kwargs):\n{body}\n" for f in functions)
+        (folder / f"{name}.py").write_text(source)
+    return folder
+
+
+def latency_rows():
+    check = [sys.executable, "-m", "autograder", "check", "solutions", "--brief"]
+    numpy = [sys.executable, "-c", "import numpy"]
+    pairs = [(_wall(check), _wall(numpy)) for _ in range(5)]
+    grading, importing = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    with tempfile.TemporaryDirectory() as scratch:
+        results = Path(scratch) / "results.json"
+        subprocess.run([*check, "--json", str(results)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        kind = json.loads(results.read_text())["extra_data"]["isolation"].split(":")[0]
+    return [
+        (f"autograder check solutions, {kind} (s, median of 5)", f"{grading:.2f}", ""),
+        ("python -c 'import numpy' (s, median of 5, same runs)", f"{importing:.3f}", ""),
+        ("  ratio check / import numpy", f"{grading / importing:.1f}x", "<= 8x"),
+    ]
+
+
+def peak_memory_row():
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _submission(Path(scratch) / "big", LARGEST_ANSWER)
+        code = ("import resource, sys; from autograder.grade import grade; grade(sys.argv[1], seed=1);"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True,
+                             cwd=ROOT).stdout
+    return [("trusted process peak memory, every answer the largest accepted (MB)", f"{int(out.split()[-1]) / 1024:.0f}", "<= 300")]
+
+
+def hostile_row(timeout=1.0):
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _submission(Path(scratch) / "hang", "    import time\n    time.sleep(10**6)")
+        results = Path(scratch) / "results.json"
+        seconds = _wall([sys.executable, "-m", "autograder", "check", str(folder), "--timeout", str(timeout),
+                         "--json", str(results)])
+        tests = json.loads(results.read_text())["tests"]
+    functions = len({t["tags"][0] for t in tests})  # a function that hung once is not called again
+    bound = timeout * functions + 10
+    return [(f"every function hangs: check to results.json (s; bound = {timeout:g} s x {functions} calls + 10)",
+             f"{seconds:.1f}", f"<= {bound:.0f}")]
+
+
+def rows():
+    return latency_rows() + peak_memory_row() + hostile_row()
+
+
+if __name__ == "__main__":
+    for name, value, target in rows():
+        print(f"{name:<80} {value:>8}  {target}")
