@@ -60,9 +60,11 @@ class Isolation:
 
 
 _QUERY = r"""
-import importlib.util, json, os, site, sys
+import importlib.util, json, os, site, sys, sysconfig
 spec = importlib.util.find_spec("numpy")
 dirs = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+base = {"base": sys.base_prefix, "platbase": sys.base_prefix}
+dirs += [sysconfig.get_paths(vars=base)[key] for key in ("purelib", "platlib")]
 print(json.dumps({"executable": os.path.realpath(sys.executable), "prefix": sys.base_prefix,
                   "numpy": spec.submodule_search_locations[0] if spec else "", "site_dirs": dirs}))
 """
@@ -75,10 +77,14 @@ def interpreter(python=None):
         import importlib.util
         import site
 
+        import sysconfig
+
         spec = importlib.util.find_spec("numpy")
         base = getattr(sys, "_base_executable", sys.executable)
+        # The base interpreter's own site-packages too: it is on disk inside the namespaces, hidden only if covered.
+        paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
         return Interpreter(os.path.realpath(base), sys.base_prefix, spec.submodule_search_locations[0],
-                           tuple(site.getsitepackages()))
+                           tuple(site.getsitepackages()) + (paths["purelib"], paths["platlib"]))
     try:
         out = subprocess.run([python, "-I", "-c", _QUERY], capture_output=True, text=True, timeout=30, check=True)
         facts = json.loads(out.stdout)
