@@ -1,10 +1,12 @@
 """The `autograder` command: check one submission, grade a class (batch), or build a Gradescope bundle."""
 import argparse
 import os
+import shlex
 import sys
 
 from autograder.assignment import load_points, parse_modules, weigh_report
 from autograder.sandbox.runner import Limits, become_subreaper
+from autograder.selection import resolve
 from autograder.submission import UsageError
 
 
@@ -29,7 +31,8 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="grade one submission (a folder or a .zip)")
-    check.add_argument("path", nargs="?", default="exercises", help="submission folder or zip (default: exercises)")
+    check.add_argument("path", nargs="?", help="submission folder, zip or one exercise file (default: exercises, "
+                       "or the current folder inside it)")
     check.add_argument("--json", metavar="FILE", help="also write Gradescope results.json to FILE")
     check.add_argument("--seed", type=int, help="replay the random inputs of an earlier run")
     check.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds,
@@ -40,6 +43,15 @@ def build_parser():
     _assignment_options(check, "--only", "--modules")
     check.add_argument("--fail-under", metavar="SCORE", type=_score_threshold,
                        help="exit 1 when the score is below SCORE (points, or a percentage such as 100%%)")
+    check.add_argument("--save-failures", metavar="DIR",
+                       help="write each failing call to DIR as a .npz file (inputs, expected, got)")
+
+    watch = commands.add_parser("watch", help="regrade on every save, clearing the screen between runs")
+    watch.add_argument("path", nargs="?", help="folder or exercise file (default: exercises, or the current folder)")
+    watch.add_argument("--only", dest="modules", metavar="MOD[.FUNCTION][,...]", help="grade only these")
+    watch.add_argument("--seed", type=int, help="the same random inputs on every run (default: one seed per session)")
+    watch.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds, help="seconds allowed per call")
+    watch.add_argument("--brief", action="store_true", help="the table only, without explanations")
 
     batch = commands.add_parser("batch", help="grade every folder and .zip in DIR into a CSV")
     batch.add_argument("dir", help="folder holding one submission per entry")
@@ -86,6 +98,11 @@ def main(argv=None):
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "watch":
+            from autograder.watch import watch
+
+            become_subreaper()
+            return watch(args)
         modules = parse_modules(args.modules)
         points = load_points(args.points, modules)
         if args.command == "batch":
@@ -128,14 +145,19 @@ def _check(args):
 
     if args.user and os.geteuid() != 0:
         raise UsageError("--user needs the grader to run as root")
-    modules = parse_modules(args.modules)
-    points = load_points(args.points, modules)
+    selection = resolve(args.path, args.modules)
+    points = load_points(args.points, selection.modules)
     become_subreaper()
-    result = grade(args.path, seed=args.seed, limits=Limits(call_seconds=args.timeout), python=args.python,
-                   user=args.user, parallel=os.cpu_count() or 1, modules=modules)
+    result = grade(selection.path, seed=args.seed, limits=Limits(call_seconds=args.timeout), python=args.python,
+                   user=args.user, parallel=os.cpu_count() or 1, modules=selection.modules, functions=selection.functions)
     result = weigh_report(result, points)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print(report.text(result, color=color, details=not args.brief))
+    saved = []
+    if args.save_failures:
+        from autograder.failures import save_failures
+
+        saved = save_failures(result, args.save_failures)
+    print_or_quit(report.text(result, color=color, details=not args.brief, replay=_replay(args), saved=saved))
     if args.json:
         report.write_json(result, args.json)
     if args.fail_under is not None:
@@ -145,6 +167,21 @@ def _check(args):
             sys.stderr.write(f"autograder: score {result.score:g}/{result.max_score:g} is below {needed:g}\n")
             return 1
     return 0
+
+
+def _replay(args):
+    """The command that grades the same selection again (the report adds --seed)."""
+    words = ["autograder", "check"] + ([args.path] if args.path else []) + (["--only", args.modules] if args.modules else [])
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def print_or_quit(text):
+    """Print; when the reader has gone (`| head`), leave quietly instead of with a BrokenPipeError."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes stdout at exit: point stdout at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,57 +1,200 @@
 """A Report as text for a person (a table, coloured on a terminal), as Gradescope JSON, as a CSV row."""
 import json
 import os
+import re
 import shutil
+import textwrap
 
 from autograder.mistakes import MODULES
+from autograder.safe_text import safe
 
 GREEN, RED, BOLD, DIM, RESET = "\033[32m", "\033[31m", "\033[1m", "\033[2m", "\033[0m"
 
 
+# The course page that teaches each module (or function), for the progress line's "next" pointer.
+COURSE_PAGES = {
+    "activations": ("the activation functions page", "docs/ann/activation-functions.md"),
+    "losses": ("the loss functions page", "docs/ann/loss-functions.md"),
+    "initializers": ("the weight initialization page", "docs/ann/weight-initialization.md"),
+    "layers": ("the forward propagation page", "docs/ann/forward-propagation.md"),
+    "layers.dense_backward": ("the backpropagation page", "docs/ann/backpropagation.md"),
+    "layers.mlp_loss_and_grads": ("the backpropagation page", "docs/ann/backpropagation.md"),
+    "gradcheck": ("the backpropagation page", "docs/ann/backpropagation.md"),
+    "clipping": ("the gradient clipping page", "docs/ann/gradient-clipping.md"),
+    "optimizers": ("the optimizers page", "docs/ann/optimizers.md"),
+    "regularization": ("the regularization page", "docs/ann/regularization.md"),
+    "regularization.batchnorm_forward": ("the batch normalization page", "docs/ann/batch-normalization.md"),
+    "regularization.batchnorm_backward": ("the batch normalization page", "docs/ann/batch-normalization.md"),
+    "regularization.layernorm_forward": ("the batch normalization page", "docs/ann/batch-normalization.md"),
+    "regularization.layernorm_backward": ("the batch normalization page", "docs/ann/batch-normalization.md"),
+    "cnn": ("the CNN chapter", "docs/cnn/index.md"),
+    "rnn": ("the RNN chapter", "docs/rnn/index.md"),
+}
+
+NOT_STARTED = "not implemented yet"
+
+
+def course_page(function):
+    """(title, path) of the page that teaches "module.function"."""
+    return COURSE_PAGES.get(function) or COURSE_PAGES[function.split(".")[0]]
+
+
+def state(outcome):
+    """How a check ended, for the report's layout: passed, failed, not started, waiting (for another
+    function that is not started), missing (the module), or import (the module could not be imported)."""
+    verdict = outcome.verdict
+    if verdict.passed:
+        return "passed"
+    if verdict.summary == NOT_STARTED or outcome.observation.get("exception") == "NotImplementedError":
+        return "not started"
+    if verdict.summary.startswith("could not run: it needs ") and verdict.summary.endswith(NOT_STARTED):
+        return "waiting"
+    if "missing from the submission" in verdict.summary:
+        return "missing"
+    if outcome.observation.get("status") == "import_error":
+        return "import"
+    return "failed"
+
+
 def _functions(report):
-    """[(module, function, earned, total, first failing outcome or None)] in contract order."""
+    """[(module, function, earned, total, outcomes)] in contract order."""
     rows = {}
     for outcome in report.outcomes:
-        key = outcome.check.function
-        earned, total, failing = rows.get(key, (0.0, 0.0, None))
-        if failing is None and not outcome.verdict.passed:
-            failing = outcome
-        rows[key] = (earned + outcome.score, total + outcome.check.points, failing)
+        earned, total, outcomes = rows.get(outcome.check.function, (0.0, 0.0, []))
+        rows[outcome.check.function] = (earned + outcome.score, total + outcome.check.points, outcomes + [outcome])
     return [(key.split(".")[0], key.split(".")[1], *value) for key, value in rows.items()]
 
 
-def text(report, color=False, details=True):
+def _width():
+    return max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+
+
+def text(report, color=False, details=True, replay=None, saved=()):
+    """The report for a person. `replay` is the command that grades the same selection again (the seed is
+    added); `saved` lists the .npz files --save-failures wrote."""
     paint = (lambda code, s: f"{code}{s}{RESET}") if color else (lambda code, s: s)
-    width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+    width = _width()
     lines = [paint(BOLD, f"Grading {report.path}")]
-    lines += [f"  note: {note}" for note in report.notes]
-    module = None
-    for mod, function, earned, total, failing in _functions(report):
+    for note in report.notes:
+        lines += _wrap(f"note: {note}", width, "  ", "        ")
+    module, passing, total_functions, next_function = None, 0, 0, None
+    explained = []
+    # A module that is absent or cannot be imported is said once (with the error's line), not once per check.
+    whole = {}
+    for outcome in report.outcomes:
+        if state(outcome) in ("missing", "import") and outcome.verdict.summary.startswith(("importing", outcome.check.module)):
+            whole.setdefault(outcome.check.module, outcome.verdict.summary)
+    for mod, function, earned, total, outcomes in _functions(report):
+        states = {state(o) for o in outcomes}
         if mod != module:
             module = mod
             got, out_of = report.module_scores()[mod]
             lines.append("")
             lines.append(paint(BOLD, f"{mod}.py  {_num(got)}/{_num(out_of)}"))
-        ok = earned == total
-        mark = paint(GREEN, "PASS") if ok else paint(RED, "FAIL")
-        head = f"  {mark}  {function:<28} {_num(earned):>4}/{_num(total):<4}"
-        lines.append(head if ok else _fit(f"{head} {failing.verdict.summary}", width, color))
+            if mod in whole:
+                lines += _wrap(whole[mod], width, "  ", "    ")
+        total_functions += 1
+        if earned == total:
+            passing += 1
+        elif next_function is None:
+            next_function = f"{mod}.{function}"
+        if states & {"missing", "import"}:
+            continue
+        head = f"  {{mark}}  {function:<28} {_num(earned):>4}/{_num(total):<4}"
+        if earned == total:
+            lines.append(head.format(mark=paint(GREEN, "PASS")).rstrip())
+        elif states <= {"not started", "waiting"}:
+            waits = sorted({o.verdict.summary.split("it needs ")[1].split(",")[0] for o in outcomes
+                            if state(o) == "waiting"})
+            why = f"waiting for {', '.join(waits)}" if waits else "not started"
+            lines.append(head.format(mark=paint(DIM, "----")) + f" {why}")
+        else:
+            failing = [o for o in outcomes if not o.verdict.passed]
+            first = next((o for o in failing if state(o) == "failed"), failing[0])
+            lines.append(_fit(f"{head.format(mark=paint(RED, 'FAIL'))} {first.verdict.summary}", width, color))
+            explained += failing
     lines.append("")
     lines.append(paint(BOLD, f"Score: {_num(report.score)}/{_num(report.max_score)}") + f"   ({report.seconds:.2f} s)")
-    # A missing module or a stub is already said in the table; everything else gets its full explanation.
-    explained = [o for o in report.outcomes if not o.verdict.passed and o.verdict.summary != "not implemented yet"
-                 and "missing from the submission" not in o.verdict.summary]
     if details and explained:
         lines.append("")
         lines.append(paint(BOLD, "What went wrong"))
         for outcome in explained:
-            lines.append(f"- {outcome.check.function}: {outcome.check.name}")
-            lines.append(f"    {outcome.verdict.summary}")
-            # The check's name is the heading above; its "Checked:" line would only repeat it.
-            lines += [f"    {line}" for line in outcome.verdict.details
-                      if not line.startswith(f"Checked: {outcome.check.name}")]
-    lines.append(paint(DIM, f"seed {report.seed}: replay exactly with  autograder check {report.path} --seed {report.seed}"))
-    return "\n".join(lines)
+            lines += _wrap(f"- {outcome.check.function}: {outcome.check.name}", width, "", "    ")
+            lines += feedback_lines(outcome, width, "    ")
+    for path in saved:
+        lines.append(f"saved {path}")
+    if saved:
+        from autograder.failures import REPRODUCE
+
+        lines.append("reproduce one in Python, from the folder of your files:")
+        lines.append("    " + REPRODUCE.replace("FILE.npz", saved[0]))
+    lines.append("")
+    lines += _wrap(progress_line(passing, total_functions, next_function), width, "", "  ")
+    if report.isolation:
+        lines += [paint(DIM, line) for line in _wrap(f"isolation: {report.isolation}", width, "", "  ")]
+    replay = replay or f"autograder check {report.path}"
+    lines += [paint(DIM, line) for line in
+              _wrap(f"seed {report.seed}: replay exactly with  {replay} --seed {report.seed}", width, "", "  ")]
+    # Everything above may quote the submission (exception names, messages, file names): no control codes.
+    return "\n".join(_keep_codes(line, color) for line in lines)
+
+
+def progress_line(passing, total, next_function):
+    """'23 of 74 functions pass; next: sigmoid_derivative (activations.py), see the activation functions page (...)'."""
+    head = f"{passing} of {total} function{'s' * (total != 1)} pass"
+    if next_function is None:
+        return head + ": all done." if total else head
+    title, page = course_page(next_function)
+    module, function = next_function.split(".")
+    return f"{head}; next: {function} ({module}.py), see {title} ({page})"
+
+
+def feedback_lines(outcome, width=None, indent=""):
+    """A failed check's feedback: what is wrong, the inputs, the known mistake, then what it printed."""
+    width = width or _width()
+    verdict = outcome.verdict
+    lines = _wrap(verdict.summary, width, indent, indent + "  ")
+    for line in verdict.details:
+        # The check's name is the heading above; its "Checked:" line would only repeat it.
+        if line.strip() == f"Checked: {outcome.check.name}":
+            continue
+        if line.startswith("Inputs: ") and outcome.calls:
+            lines += _inputs(outcome, width, indent) or _wrap(line, width, indent, indent + "  ")
+            continue
+        lines += _wrap(line, width, indent, indent + "  ")
+    if outcome.printed.strip():
+        lines.append(f"{indent}Your code printed:")
+        for printed in outcome.printed.rstrip("\n").split("\n"):
+            lines += _wrap(printed, width, f"{indent}| ", f"{indent}| ")
+    return lines
+
+
+def _inputs(outcome, width, indent):
+    """'Inputs:' and the failing call's arguments, small arrays in full (not re-wrapped: they are aligned)."""
+    from autograder import inputs
+    from autograder.reference import default_reference
+
+    try:
+        function = default_reference().functions.get(outcome.check.function)
+        described = inputs.describe(outcome.calls[-1], function, width - len(indent) - 2)
+    except Exception:  # noqa: BLE001 - the shapes line from the check is still there to fall back on
+        return []
+    return [f"{indent}Inputs:"] + [f"{indent}  {line}" for line in described]
+
+
+def _wrap(line, width, first, rest):
+    """`line` broken at spaces to fit `width`, never inside a number or a word that is longer."""
+    return textwrap.wrap(line, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False, drop_whitespace=True) or [first.rstrip()]
+
+
+def _keep_codes(line, color):
+    """The line made safe, except for the colour codes this module itself added."""
+    if not color:
+        return safe(line, 10_000, lines=True)
+    codes = (GREEN, RED, BOLD, DIM, RESET)
+    parts = re.split("(" + "|".join(re.escape(c) for c in codes) + ")", line)
+    return "".join(part if part in codes else safe(part, 10_000, lines=True) for part in parts)
 
 
 def _fit(line, width, color):
@@ -73,26 +216,37 @@ def gradescope(report):
             "score": outcome.score,
             "max_score": outcome.check.points,
             "status": "passed" if verdict.passed else "failed",
-            "output": "\n".join([verdict.summary, *verdict.details]),
+            "output": safe("\n".join([verdict.summary, *verdict.details]), 20_000, lines=True),
             "visibility": "visible",
             "tags": list(outcome.check.tags),
         })
     output = [f"Score {_num(report.score)}/{_num(report.max_score)}; seed {report.seed}."] + [
-        f"note: {n}" for n in report.notes]
+        f"note: {safe(n)}" for n in report.notes] + [f"Isolation: {report.isolation}"] * bool(report.isolation)
     return {
         "score": report.score,
         "max_score": report.max_score,
         "execution_time": round(report.seconds, 3),
         "output": "\n".join(output),
         "tests": tests,
+        "extra_data": {"isolation": report.isolation, "seed": report.seed},
     }
 
 
 def write_json(report, path):
     """Write results.json atomically (a reader never sees half a file)."""
+    _write_atomically(gradescope(report), path)
+
+
+def write_error_json(message, path):
+    """A results.json for a run the grader could not finish: score 0 and why, never a traceback alone."""
+    _write_atomically({"score": 0.0, "output": safe(message, 2000) + "\nPlease tell your instructor.",
+                       "tests": [], "extra_data": {"error": safe(message, 2000)}}, path)
+
+
+def _write_atomically(results, path):
     temporary = f"{path}.tmp-{os.getpid()}"
     with open(temporary, "w") as handle:
-        json.dump(gradescope(report), handle, indent=2)
+        json.dump(results, handle, indent=2)
     os.replace(temporary, path)
 
 
