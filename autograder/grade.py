@@ -1,5 +1,4 @@
 """Grade one submission: plan the calls, run them sandboxed, judge them in this process."""
-import secrets
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import submission
+from autograder import public, submission
 from autograder.checks import all_checks
 from autograder.mistakes import MODULES
 from autograder.reference import default_reference
@@ -37,6 +36,7 @@ class Report:
     seconds: float
     notes: list = field(default_factory=list)
     isolation: str = ""  # how the submission was isolated, in one line
+    public: bool = False  # graded by a student edition's public check (stored answers, fixed inputs)
 
     @property
     def score(self):
@@ -63,8 +63,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     (indexes into all_checks()) to exactly those checks. A check draws its inputs from the seed and its
     index among all the checks, so a narrowed run replays the same inputs as a full one."""
     started = time.perf_counter()
-    seed = secrets.randbits(32) if seed is None else int(seed)
     reference = reference or default_reference()
+    # A student edition grades its public seed's inputs only; elsewhere a fresh seed is never a public one.
+    seed = public.choose_seed(reference, seed)
+    modules = public.released(reference, modules)
     plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
              for index, check in selected_checks(modules, functions, checks)]
     existing_children = frozenset(runner.children_of(__import__("os").getpid(), zombies=True))
@@ -90,7 +92,8 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
         finally:
             runner.kill_strays(keep=existing_children)
     outcomes = [_outcome(check, calls, observations, reference, found) for check, calls in plans]
-    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, how.summary)
+    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, how.summary,
+                  public=getattr(reference, "public_seed", None) is not None)
 
 
 def selected_checks(modules=MODULES, functions=None, checks=None):

@@ -69,6 +69,10 @@ def _width():
     return max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
 
 
+PUBLIC_NOTE = ("This is the public check: fixed inputs, answers stored when this edition was released. "
+               "Your instructor's grader runs the same checks on new random inputs.")
+
+
 def text(report, color=False, details=True, replay=None, saved=()):
     """The report for a person. `replay` is the command that grades the same selection again (the seed is
     added); `saved` lists the .npz files --save-failures wrote."""
@@ -133,8 +137,11 @@ def text(report, color=False, details=True, replay=None, saved=()):
     if report.isolation:
         lines += [paint(DIM, line) for line in _wrap(f"isolation: {report.isolation}", width, "", "  ")]
     replay = replay or f"autograder check {report.path}"
-    lines += [paint(DIM, line) for line in
-              _wrap(f"seed {report.seed}: replay exactly with  {replay} --seed {report.seed}", width, "", "  ")]
+    if getattr(report, "public", False):  # a student edition: the inputs never change, so no replay line
+        lines += _wrap(PUBLIC_NOTE, width, "", "  ")
+    else:
+        lines += [paint(DIM, line) for line in
+                  _wrap(f"seed {report.seed}: replay exactly with  {replay} --seed {report.seed}", width, "", "  ")]
     # Everything above may quote the submission (exception names, messages, file names): no control codes.
     return "\n".join(_keep_codes(line, color) for line in lines)
 

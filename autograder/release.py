@@ -1,0 +1,296 @@
+"""`autograder release --out DIR`: write the student edition of the course, without the solutions.
+
+The edition holds the course site (docs/, mkdocs.yml, the site hooks), the exercise stubs, the grader,
+and a student README, Makefile and pyproject.toml. It has no solutions/, no tests/, no tools/ and no
+benchmarks/. Its grader runs the public check (autograder/public.py): the same checks on the inputs of
+one public seed, judged against the answers the reference gave on them when this command ran, stored as
+plain data in autograder/public_data/. The outputs of every known mistake on those inputs are stored too,
+so the feedback still names mistakes; the mistakes' own code is replaced by a stub in the edition,
+because a wrong implementation is often one character away from the right one.
+
+Nothing is compiled into the edition (no __pycache__), and `tests/release/` greps the whole tree for
+the body of every reference function.
+"""
+import ast
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from autograder import public
+from autograder.mistakes import MODULES, all_mistakes, mistakes_for
+from autograder.submission import UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "autograder/public_data/expected.json"  # a folder holding this is an edition we may overwrite
+# Copied as they are (minus bytecode, caches and build products).
+COPIED = ("docs", "exercises", "mkdocs.yml", "site_tools/hooks", "site_tools/overrides", "autograder")
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store", "public_data")
+SKIPPED_DIRS = {"docs/assets/vendor"}  # MathJax, vendored by the site build itself
+
+
+def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, progress=True):
+    """Write the student edition into `out`; return the paths written at its top level."""
+    if not 0 <= int(public_seed) < public.PUBLIC_SEEDS:
+        raise UsageError(f"--public-seed must be between 0 and {public.PUBLIC_SEEDS - 1} "
+                         "(the seeds the instructor's grader never draws)")
+    if not (ROOT / "solutions").is_dir():
+        raise UsageError("release needs the instructor repository (its solutions/): this is a student edition")
+    out = Path(out)
+    _empty(out)
+    runs, manifest = public_answers(modules, int(public_seed), progress)
+    for name in COPIED:
+        _copy(ROOT / name, out / name)
+    for module in MODULES:
+        path = Path("autograder/mistakes") / f"{module}.py"
+        (out / path).write_text(stub_mistakes((ROOT / path).read_text()))
+    public.save(out / "autograder/public_data", manifest, runs)
+    (out / "README.md").write_text(README.replace("@MODULES@", ", ".join(modules)))
+    (out / "Makefile").write_text(MAKEFILE)
+    (out / "pyproject.toml").write_text(pyproject())
+    (out / ".gitignore").write_text(GITIGNORE)
+    return sorted(p.name for p in out.iterdir())
+
+
+def _empty(out):
+    """Make `out` an empty folder: new, empty, or a previous edition (whose .git is kept)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(p.name != ".git" for p in out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise UsageError(f"{out} is not empty and holds no student edition: choose a new folder")
+        for entry in out.iterdir():
+            if entry.name != ".git":
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _copy(source, target):
+    if source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return
+
+    def ignore(folder, names):
+        skipped = set(SKIPPED(folder, names))
+        relative = Path(folder).relative_to(ROOT)
+        return skipped | {n for n in names if str(relative / n) in SKIPPED_DIRS}
+
+    shutil.copytree(source, target, ignore=ignore)
+
+
+def public_answers(modules, seed, progress=True):
+    """({run key: {call id: output}}, manifest) of the public check: what the reference and each known
+    mistake compute on the inputs `grade()` draws from `seed`, for every check of `modules`."""
+    from tqdm import tqdm
+
+    from autograder.grade import selected_checks
+    from autograder.reference import Reference, load_modules
+    from autograder.spec import DistributionCheck, ValueCheck
+
+    _unique_mistake_names()
+    reference = Reference(load_modules(ROOT / "solutions"))
+    runs, digests = {public.REFERENCE_RUN: {}}, {}
+    plans = selected_checks(modules)
+    for index, check in tqdm(plans, desc="public answers", unit="check", disable=not progress, leave=False,
+                             file=sys.stderr):
+        calls = check.calls(np.random.default_rng([seed, index]), f"c{index}")
+        digests.update({call.id: public.call_digest(call) for call in calls})
+        if isinstance(check, ValueCheck):  # the only kind that compares with the reference's values
+            runs[public.REFERENCE_RUN].update(reference.run(calls))
+        if not hasattr(check, "recognise"):
+            continue
+        last = calls[-1].id  # the recognisers compare the mistake's answer to the check's last call
+        for mistake in mistakes_for(check.function):
+            if mistake.seen_in is None:  # behaviour-seen mistakes need no stored values
+                bound = mistake.bind(reference.namespace(check.module))
+                output = reference.run(calls, {check.function: bound})[last]
+                if isinstance(check, DistributionCheck) and type(output) is np.ndarray and output.dtype.kind == "f":
+                    output = public.LawSample(output)  # compared by its law only: kept as order statistics
+                runs.setdefault(public.mistake_run(mistake), {})[last] = output
+    signatures = {name: _parameters(fn) for name, fn in reference.functions.items() if name.split(".")[0] in modules}
+    manifest = {"format": 1, "seed": seed, "modules": list(modules), "digests": digests, "signatures": signatures}
+    return runs, manifest
+
+
+def _parameters(function):
+    import inspect
+
+    return list(inspect.signature(function).parameters)
+
+
+def _unique_mistake_names():
+    keys = [public.mistake_run(m) for m in all_mistakes()]
+    doubles = sorted({k for k in keys if keys.count(k) > 1})
+    if doubles:
+        raise UsageError(f"two known mistakes share an implementation name: {', '.join(doubles)}")
+
+
+def stub_mistakes(source):
+    """A mistakes module with the body of every @mistake implementation replaced by a stub.
+
+    The name, the fix and the behaviour predicates (seen_in) stay: they are the feedback. The wrong code
+    goes: the edition recognises a mistake by its stored outputs, never by running it."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(_is_mistake(d) for d in node.decorator_list):
+            node.body = [ast.Raise(exc=ast.Call(func=ast.Name("NotImplementedError", ast.Load()),
+                                                args=[ast.Constant("recognised from stored outputs")], keywords=[]))]
+    header = ("# Student edition: the wrong implementations are left out; the public check recognises each\n"
+              "# mistake by its outputs, stored in autograder/public_data/ when the edition was released.\n")
+    return header + ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def _is_mistake(decorator):
+    return isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "mistake"
+
+
+def pyproject():
+    """The edition's package metadata: the grader with NumPy, and the site's packages as an extra."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    site = ",\n".join(f"    {json.dumps(r)}" for r in project["optional-dependencies"]["site"])
+    needs = ",\n".join(f"    {json.dumps(r)}" for r in project["dependencies"])
+    return PYPROJECT.replace("@SITE@", site).replace("@NEEDS@", needs).replace(
+        "@PYTHON@", project.get("requires-python", ">=3.10"))
+
+
+PYPROJECT = """[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "deep-learning-course-student"
+version = "0.1.0"
+description = "A self-paced deep-learning course, student edition: course site, NumPy exercises and their local check."
+readme = "README.md"
+requires-python = "@PYTHON@"
+license = "MIT"
+dependencies = [
+@NEEDS@
+]
+
+[project.optional-dependencies]
+site = [
+@SITE@
+]
+test = ["pytest>=8"]
+
+[project.scripts]
+autograder = "autograder.cli:main"
+
+# `pytest exercises` runs the public checks as tests (autograder/pytest_plugin.py).
+[project.entry-points.pytest11]
+autograder = "autograder.pytest_plugin"
+
+[tool.setuptools.packages.find]
+include = ["autograder*"]
+
+[tool.setuptools.package-data]
+autograder = ["public_data/*"]
+"""
+
+MAKEFILE = """# Student edition. Every target creates .venv on first use: you need Python 3.10+, make and git.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Extra pip options, e.g. PIP_FLAGS="--no-deps --no-build-isolation" where the packages are already there.
+PIP_FLAGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install grade watch test serve site clean
+
+export NO_MKDOCS_2_WARNING := 1
+
+help:  ## list the targets
+\t@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+\t@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+\t$(BIN)/python -m pip install --quiet $(PIP_FLAGS) -e '.[site,test]'
+\t@touch $@
+
+install: $(STAMP)  ## create .venv and install the grader and the site's packages
+
+grade: $(STAMP)  ## check your exercises/ folder (the public check)
+\t$(BIN)/autograder check exercises
+
+watch: $(STAMP)  ## check again on every save
+\t$(BIN)/autograder watch exercises
+
+test: $(STAMP)  ## the public checks as pytest tests, one a check
+\t$(BIN)/python -m pytest -q exercises
+
+serve: $(STAMP)  ## build the course site and serve it on http://127.0.0.1:8000
+\t$(BIN)/python -m mkdocs serve --dirty --dev-addr 127.0.0.1:8000
+
+site: $(STAMP)  ## build the course site into site/
+\t$(BIN)/python -m mkdocs build --strict
+
+clean:  ## remove build products (keeps .venv)
+\trm -rf site build .pytest_cache
+"""
+
+GITIGNORE = """.venv/
+/site/
+/build/
+__pycache__/
+*.pyc
+.pytest_cache/
+*.egg-info/
+.ipynb_checkpoints/
+docs/assets/vendor/
+"""
+
+README = """# Deep Learning, from Neurons to Sequences (student edition)
+
+An open deep-learning course that runs on a laptop, offline: the course site, and NumPy exercises
+with a grader that tells you in about a second which of your functions are right and, for each wrong
+one, what is wrong.
+
+## Set up
+
+You need Python 3.10 or newer, `make` and `git`.
+
+```bash
+python3 -m venv .venv
+.venv/bin/python -m pip install -e '.[site,test]'
+```
+
+(`make install` does the same; every `make` target runs it first when needed.)
+
+## Practise
+
+Open `exercises/activations.py` (then the other modules: @MODULES@), replace each
+`raise NotImplementedError` with your implementation, and check your work:
+
+```bash
+make grade    # same as: .venv/bin/autograder check exercises
+make watch    # check again on every save
+make test     # the same checks as pytest tests: .venv/bin/python -m pytest exercises
+```
+
+The report shows, per module and function, your points and what went wrong; when your answer is a
+known mistake (for example *derivative applied to the activation instead of the pre-activation*), it
+names the mistake and its fix. Your code may import only NumPy and the standard library; it runs in a
+separate, sandboxed process.
+
+**This is the public check.** It runs the course's checks on one fixed set of inputs, against answers
+stored in `autograder/public_data/`. Your instructor's grader runs the same checks on new random
+inputs, so a function that passes here only by fitting these inputs will not pass there. The
+statistical checks of the random initializers and of dropout are the same in both.
+
+## Read the course
+
+```bash
+make serve    # build the site and serve it on http://127.0.0.1:8000
+make site     # or build it into site/
+```
+
+The notebooks are stored with their outputs; download one from its page to run it yourself (its first
+cell says what to install).
+"""
