@@ -74,6 +74,12 @@ def build_parser():
     classroom = commands.add_parser("classroom", help="write a GitHub Classroom autograding workflow into DIR")
     classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder")
     _assignment_options(classroom, "--modules")
+
+    release = commands.add_parser("release", help="write the student edition (no solutions, public checks) into DIR")
+    release.add_argument("--out", required=True, metavar="DIR", help="a new folder, or one holding an earlier edition")
+    release.add_argument("--modules", metavar="MOD[,MOD]", help="the modules its checks grade (default: all)")
+    release.add_argument("--public-seed", type=int, default=1, metavar="N",
+                         help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
     return parser
 
 
@@ -103,6 +109,12 @@ def main(argv=None):
 
             become_subreaper()
             return watch(args)
+        if args.command == "release":
+            from autograder.release import write_release
+
+            write_release(args.out, parse_modules(args.modules), args.public_seed, progress=sys.stderr.isatty())
+            print(f"wrote the student edition to {args.out}")
+            return 0
         modules = parse_modules(args.modules)
         points = load_points(args.points, modules)
         if args.command == "batch":
