@@ -5,7 +5,9 @@ conftest.py. Every request to any other host is aborted and recorded, so these t
 also prove the site works offline. Checked:
 
 * every page of sitemap.xml loads with no console error, no failed request, no
-  request off the site, and no unrendered or erroneous maths;
+  request off the site, and no unrendered or erroneous maths; it is loaded at a phone's
+  viewport (390x844), where the document must not be wider than the screen and every
+  formula, table and code block must be fully visible or inside a box that scrolls;
 * maths is typeset on a Markdown page and on a notebook page, also after Material's
   instant (in-page) navigation;
 * a quiz answers a click with feedback;
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 TIMEOUT_MS = 20_000
@@ -201,8 +204,50 @@ def _has_quiz(html: str) -> bool:
     return 'class="quiz"' in html
 
 
-def _page_problems(path: str, status: int | None, rec: Recorder, state: dict) -> list[str]:
+PHONE = {"width": 390, "height": 844}
+
+# Layout problems of the page at the current viewport: a document wider than the
+# viewport, or a formula, table or code block that sticks out of the viewport or is cut
+# off by an ancestor, unless a box that scrolls sideways and fits the viewport holds it.
+LAYOUT_JS = r"""
+() => {
+  const vw = document.documentElement.clientWidth;
+  const problems = [];
+  const docWidth = document.documentElement.scrollWidth;
+  if (docWidth > vw + 1) problems.push(`the document is ${docWidth}px wide on a ${vw}px screen`);
+  const name = (el) => {
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 50);
+    return `<${el.tagName.toLowerCase()}> "${text}"`;
+  };
+  const fits = (r, left, right) => r.left >= left - 1 && r.right <= right + 1;
+  const check = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return;  // not displayed (e.g. a closed <details>)
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const overflow = getComputedStyle(a).overflowX;
+      const box = a.getBoundingClientRect();
+      if ((overflow === "auto" || overflow === "scroll") && fits(box, 0, vw)) return;  // it scrolls in there
+      if ((overflow === "hidden" || overflow === "clip") && !fits(r, box.left, box.right)) {
+        problems.push(`${name(el)} is cut off (${Math.round(r.left)}..${Math.round(r.right)}px) by ${name(a).slice(0, 40)}`);
+        return;
+      }
+    }
+    if (!fits(r, 0, vw)) problems.push(`${name(el)} sticks out of the screen (${Math.round(r.left)}..${Math.round(r.right)}px)`);
+  };
+  const own = (el) => getComputedStyle(el).overflowX;
+  document.querySelectorAll("article mjx-container, article table, article pre").forEach((el) => {
+    // an element that scrolls by itself only has to fit the screen
+    if ((own(el) === "auto" || own(el) === "scroll") && fits(el.getBoundingClientRect(), 0, vw)) return;
+    check(el);
+  });
+  return problems;
+}
+"""
+
+
+def _page_problems(path: str, status: int | None, rec: Recorder, state: dict, layout: list[str]) -> list[str]:
     problems = [] if status == 200 else [f"{path}: HTTP {status}"]
+    problems += [f"{path}: phone layout: {p}" for p in layout]
     problems += [f"{path}: {p}" for p in rec.problems()]
     if state["errors"]:
         problems.append(f"{path}: {state['errors']} MathJax error(s) (mjx-merror): invalid TeX")
@@ -220,7 +265,7 @@ async def _check_pages(exe: str, site_url: str, paths: list[str], workers: int) 
     problems: list[str] = []
 
     async def worker(browser) -> None:
-        context = await browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, service_workers="block")
         rec = Recorder(site_url)
 
         async def route(r):
@@ -250,7 +295,8 @@ async def _check_pages(exe: str, site_url: str, paths: list[str], workers: int) 
             await page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             await page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
             state = await page.evaluate(MATH_STATE_JS, "article")
-            problems.extend(_page_problems(path, resp.status if resp else None, rec, state))
+            layout = await page.evaluate(LAYOUT_JS)
+            problems.extend(_page_problems(path, resp.status if resp else None, rec, state, layout))
         await context.close()
 
     async with async_playwright() as pw:
@@ -260,10 +306,11 @@ async def _check_pages(exe: str, site_url: str, paths: list[str], workers: int) 
     return problems
 
 
-def test_every_page_loads_cleanly(chromium_exe, site_url, site_dir):
-    """Each sitemap page, freshly loaded: no console error, no failed or off-site request,
-    all maths typeset without TeX errors. (Runs in its own thread with Playwright's async
-    API, two pages at a time.)"""
+def test_every_page_loads_cleanly_and_fits_a_phone(chromium_exe, site_url, site_dir):
+    """Each sitemap page, freshly loaded at a phone's viewport: no console error, no failed
+    or off-site request, all maths typeset without TeX errors, nothing wider than the
+    screen outside a box that scrolls. (Runs in its own thread with Playwright's async
+    API, two pages at a time; one pass serves both checks.)"""
     paths = _sitemap_paths(site_dir, site_url)
     assert len(paths) >= 30, paths
     workers = max(1, min(2, os.cpu_count() or 1))
@@ -284,6 +331,28 @@ def test_maths_typeset_on_markdown_and_notebook_pages(session, site_url, site_di
         state = _math_state(page, sel)
         assert state["containers"] > 0, f"{path}: no MathJax output in {sel}"
         assert not state["raw"] and not state["errors"], f"{path}: {state}"
+    assert not rec.problems(), rec.problems()
+
+
+def _has_toc_maths(html: str) -> bool:
+    """a notebook page with maths in its table of contents"""
+    return "jupyter-wrapper" in html and re.search(r'class="md-ellipsis">[^<]*<span class="arithmatex">', html) is not None
+
+
+def test_maths_typeset_in_the_table_of_contents(session, site_url, site_dir):
+    """A heading's maths shows typeset in the sidebar's table of contents, not as LaTeX."""
+    page, rec = session
+    path = _first_page(site_dir, ["rnn/notebooks/gradient-through-time/"], _has_toc_maths)
+    page.goto(site_url + path, wait_until="load")
+    _settle(page)
+    state = _math_state(page, "nav.md-nav--secondary")
+    assert state["containers"] > 0, f"{path}: no typeset maths in the table of contents"
+    assert not state["errors"], f"{path}: {state}"
+    text = page.evaluate(
+        """() => { const c = document.querySelector('nav.md-nav--secondary').cloneNode(true);
+                   c.querySelectorAll('mjx-container').forEach(e => e.remove()); return c.textContent; }"""
+    )
+    assert "$" not in text and "\\(" not in text, f"{path}: raw LaTeX in the table of contents: {text!r}"
     assert not rec.problems(), rec.problems()
 
 
@@ -378,3 +447,167 @@ def test_search_finds_a_term(session, site_url):
     assert results.count() > 0, "search found nothing for 'autograder'"
     assert "autograder" in page.locator(".md-search-result").inner_text().lower()
     assert not rec.problems(), rec.problems()
+
+
+# ----------------------------------------------------------------------------- phones and the dark scheme
+SCREENSHOTS = Path(os.environ.get("COURSE_SCREENSHOTS", REPO_ROOT / "build" / "screenshots"))
+MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
+MIN_PLOT_BACKGROUND_LUMINANCE = 0.9  # figures sit on a light card, never on the dark page
+
+# The lowest-contrast text in the elements matching a selector: each text's colour against
+# the background it is really drawn on (translucent backgrounds and colours blended).
+CONTRAST_JS = r"""
+(sel) => {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a), a: 1,
+  });
+  const background = (el) => {
+    const layers = [];
+    for (let a = el; a; a = a.parentElement) {
+      const c = parse(getComputedStyle(a).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    let bg = {r: 255, g: 255, b: 255, a: 1};
+    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+    return bg;
+  };
+  const luminance = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const ratio = (a, b) => {
+    const x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  };
+  let worst = null, count = 0;
+  for (const root of document.querySelectorAll(sel)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el.getClientRects().length) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === "hidden" || style.display === "none") continue;
+      const bg = background(el);
+      const r = ratio(over(parse(style.color), bg), bg);
+      count += 1;
+      if (!worst || r < worst.ratio) worst = {ratio: Math.round(r * 100) / 100, text: n.textContent.trim().slice(0, 40),
+                                              color: style.color, background: `rgb(${bg.r|0}, ${bg.g|0}, ${bg.b|0})`};
+    }
+  }
+  return {count, worst};
+}
+"""
+PLOT_BACKGROUND_JS = r"""
+(sel) => Array.from(document.querySelectorAll(sel)).slice(0, 5).map((img) => {
+  const m = getComputedStyle(img).backgroundColor.match(/[\d.]+/g).map(Number);
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const alpha = m.length > 3 ? m[3] : 1;
+  return alpha < 1 ? 0 : 0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]);
+})
+"""
+
+
+def _has_admonition(html: str) -> bool:
+    """a page with an admonition"""
+    return 'class="admonition' in html
+
+
+def _has_notebook_plot(html: str) -> bool:
+    """a notebook page with a plot and maths"""
+    return _has_notebook_maths(html) and 'src="data:image/png' in html
+
+
+def _contrast_problems(page, path: str, checks: dict[str, str]) -> list[str]:
+    problems = []
+    for what, selector in checks.items():
+        result = page.evaluate(CONTRAST_JS, selector)
+        if not result["count"]:
+            problems.append(f"{path}: no {what} text found ({selector})")
+        elif result["worst"]["ratio"] < MIN_CONTRAST:
+            problems.append(f"{path}: {what}: contrast {result['worst']} below {MIN_CONTRAST}")
+    return problems
+
+
+def _shoot(page, locator, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = locator.first
+    target.scroll_into_view_if_needed()
+    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_dark_scheme_is_readable_on_a_phone(browser, site_url, site_dir):
+    """In the slate scheme, at a phone's viewport: quiz, admonition, maths and notebook
+    code text reach WCAG AA contrast against what they are drawn on, plots keep a light
+    background, and a quiz still reads right once answered. Screenshots of each go to
+    build/screenshots/ (or $COURSE_SCREENSHOTS) for a person to look at."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="dark",
+                                  service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    quiz_page = _first_page(site_dir, ["ann/backpropagation/"], _has_quiz)
+    note_page = _first_page(site_dir, ["exercises/activations/", "ann/backpropagation/"], _has_admonition)
+    plot_page = _first_page(site_dir, ["ann/notebooks/activation-functions/"], _has_notebook_plot)
+    problems: list[str] = []
+    try:
+        for path, checks in (
+            (quiz_page, {"quiz": "div.quiz", "maths": "article mjx-container"}),
+            (note_page, {"admonition": "article .admonition, article details"}),
+            (plot_page, {"notebook maths": ".jupyter-wrapper mjx-container", "notebook code": ".jp-InputArea-editor"}),
+        ):
+            page.goto(site_url + path, wait_until="load")
+            _settle(page)
+            assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate", path
+            name = path.strip("/").replace("/", "-") or "home"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-dark-phone.png"))
+            problems += _contrast_problems(page, path, checks)
+            if path == quiz_page:
+                quiz = page.locator("div.quiz").first
+                _shoot(page, quiz, f"{name}-quiz-dark")
+                answer = quiz.locator("fieldset input").first
+                answer.check() if answer.get_attribute("type") == "checkbox" else answer.click()
+                submit = quiz.locator("button.quiz-button")
+                if submit.count() and submit.first.is_visible():
+                    submit.first.click()
+                page.wait_for_function("(el) => !el.classList.contains('hidden')",
+                                       arg=quiz.locator(".quiz-feedback").element_handle())
+                _shoot(page, quiz, f"{name}-quiz-answered-dark")
+                problems += _contrast_problems(page, path + " (answered)", {"quiz feedback": "div.quiz"})
+            if path == note_page:
+                _shoot(page, page.locator("article .admonition, article details"), f"{name}-admonition-dark")
+            if path == plot_page:
+                _shoot(page, page.locator(".jp-OutputArea-output img"), f"{name}-plot-dark")
+                for lum in page.evaluate(PLOT_BACKGROUND_JS, ".jp-OutputArea-output img"):
+                    if lum < MIN_PLOT_BACKGROUND_LUMINANCE:
+                        problems.append(f"{path}: a plot is drawn on a dark background (luminance {lum:.2f})")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_layout_and_contrast_checks_can_fail(session):
+    """The two checks above, on a hand-made page that breaks both: they must object."""
+    page, _ = session
+    page.set_viewport_size(PHONE)
+    page.set_content(
+        """<body style="margin:0;background:#111">
+        <article>
+          <p><mjx-container style="display:inline-block;width:600px">wide</mjx-container></p>
+          <div style="overflow:hidden;width:200px"><pre style="width:300px;margin:0">clipped code</pre></div>
+          <div style="overflow-x:auto"><table style="width:900px"><tr><td>a wide table that scrolls</td></tr></table></div>
+          <div class="quiz" style="color:#333">dark grey on near-black</div>
+        </article></body>"""
+    )
+    layout = page.evaluate(LAYOUT_JS)
+    assert any("the document is" in p for p in layout), layout
+    assert any('"wide"' in p and "sticks out" in p for p in layout), layout
+    assert any('"clipped code"' in p and "cut off" in p for p in layout), layout
+    assert not any("wide table" in p for p in layout), layout  # scrolling in its own box is fine
+    assert _contrast_problems(page, "test", {"quiz": "div.quiz"}), "low contrast was not reported"

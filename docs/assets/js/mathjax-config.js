@@ -24,8 +24,43 @@ window.MathJax = {
   options: {
     ignoreHtmlClass: "md-header|md-container|md-dialog|md-skip|md-banner",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput"
+  },
+  startup: {
+    pageReady: function () {
+      return MathJax.startup.defaultPageReady().then(function () { courseBoxWideMaths(); });
+    }
   }
 };
+
+/* On a phone, an inline formula can be wider than its line, and MathJax 3 does not
+ * break lines: such a formula gets the class "course-wide-maths" (see course.css),
+ * which makes it a box of its own that scrolls sideways instead of widening the page. */
+function courseBoxWideMaths() {
+  var formulas = document.querySelectorAll("article mjx-container:not([display='true'])");
+  formulas.forEach(function (el) { el.classList.remove("course-wide-maths"); });
+  formulas.forEach(function (el) {
+    var block = el.parentElement;
+    while (block && getComputedStyle(block).display.indexOf("inline") === 0) block = block.parentElement;
+    if (!block) return;
+    var style = getComputedStyle(block);
+    var room = block.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (el.getBoundingClientRect().width > room + 0.5) el.classList.add("course-wide-maths");
+  });
+}
+(function () {
+  var pending = null;
+  function later() {
+    clearTimeout(pending);
+    pending = setTimeout(courseBoxWideMaths, 150);
+  }
+  // Measure again when the width changes, and when hidden maths appears: an opened
+  // <details>, or a quiz's explanation after an answer.
+  window.addEventListener("resize", later);
+  document.addEventListener("toggle", later, true);
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest(".quiz")) later();
+  });
+})();
 
 /* Material's instant navigation swaps the page content without reloading the page:
  * typeset the new content each time, once MathJax has started. The first emission
@@ -40,7 +75,7 @@ window.MathJax = {
       mj.typesetClear();
       mj.texReset();
       return mj.typesetPromise();
-    }).catch(function (err) {
+    }).then(courseBoxWideMaths).catch(function (err) {
       console.warn("MathJax typesetting failed:", err);
     });
   }
