@@ -27,7 +27,8 @@ class Verdict:
     passed: bool
     summary: str  # one line
     details: list = field(default_factory=list)
-    mistake: object = None  # the Mistake recognised, if any
+    mistake: object = None  # the Mistake recognised, if exactly one fits
+    candidates: tuple = ()  # every known mistake that computes this wrong answer (never only one of several)
 
 
 @dataclass
@@ -139,6 +140,9 @@ class ValueCheck(Check):
     rtol: float = RTOL
     atol: float = ATOL
     names: tuple = ()  # what the items of a tuple result are called in feedback, e.g. ("dx", "dW", "db")
+    # The call must also raise no RuntimeWarning (an overflow on the way to a right answer): the worker
+    # prints warnings, once per line of code, into what the call printed.
+    quiet: bool = False
 
     def calls(self, rng, prefix):
         made = [
@@ -167,36 +171,60 @@ class ValueCheck(Check):
         got = observation.get("value")
         side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
         problem = mismatch(expected, got, self.rtol, self.atol, names=self.names) or side_effect
+        if problem is None and self.quiet:
+            problem = _warning(observation)
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, got)
-        details = [checked]
-        if found:
-            details.append(f"This is a known mistake: {found.name}. Fix: {found.fix}")
-        return Verdict(False, problem, details, found)
+        return _named(False, problem, [checked], found)
 
     def recognise(self, calls, observation, reference, got):
-        """The known mistake this wrong answer shows, if any.
+        """Every known mistake this wrong answer shows: [] when none fits.
 
-        A behaviour (an input changed, the global generator used) names its
-        mistake first; otherwise a mistake matches when the answer equals what
-        it computes on these inputs and that differs from the right answer.
+        A mistake matches when the answer equals what it computes on these
+        inputs and that differs from the right answer; a behaviour (an input
+        changed, the global generator used) matches when it is seen and its
+        answer equals this one too. All matches are named, since the answer
+        cannot tell them apart (a row-view loop also leaves x changed by
+        rounding, yet "x not restored" would compute another answer).
         """
-        candidates = mistakes_for(self.function)
-        for candidate in candidates:
-            if candidate.seen_in is not None and candidate.seen_in(observation):
-                return candidate
         expected = reference.run(calls)[calls[-1].id]
-        for candidate in candidates:
-            if candidate.seen_in is not None:
+        found = []
+        for candidate in mistakes_for(self.function):
+            behaviour = candidate.seen_in is not None
+            if behaviour and not candidate.seen_in(observation):
                 continue
             wrong = candidate.bind(reference.namespace(self.module))
             outcome = reference.run(calls, {self.function: wrong})[calls[-1].id]
-            if isinstance(outcome, Exception) or mismatch(outcome, expected, self.rtol, self.atol) is None:
+            if isinstance(outcome, Exception):
+                if behaviour:
+                    found.append(candidate)  # seen, and its answer cannot be computed here: trust the behaviour
+                continue
+            if not behaviour and mismatch(outcome, expected, self.rtol, self.atol) is None:
                 continue
             if mismatch(outcome, got, self.rtol, self.atol) is None:
-                return candidate
+                found.append(candidate)
+        return found
+
+
+def _warning(observation):
+    """'raised a RuntimeWarning (overflow encountered in exp) ...' if the call printed one, else None."""
+    printed = observation.get("printed") or ""
+    if "RuntimeWarning: " not in printed:
         return None
+    what = printed.split("RuntimeWarning: ", 1)[1].split("\n", 1)[0].strip()
+    return (f"the answer is right, but computing it raised a RuntimeWarning ({what}): an intermediate value "
+            "overflowed; compute it in a form that stays finite")
+
+
+def _named(passed, problem, details, found):
+    """A Verdict naming the mistakes found: one with its fix, or several as "one of these"."""
+    if len(found) == 1:
+        details = details + [f"This is a known mistake: {found[0].name}. Fix: {found[0].fix}"]
+    elif found:
+        details = details + ["This matches several known mistakes, which give the same answer here; it is one of:"]
+        details += [f"- {m.name}. Fix: {m.fix}" for m in found]
+    return Verdict(passed, problem, details, found[0] if len(found) == 1 else None, tuple(found))
 
 
 @dataclass
@@ -214,11 +242,12 @@ class RaisesCheck(Check):
         observation = observations[calls[0].id]
         if observation.get("status") == "raised" and observation.get("exception") == self.exception:
             return Verdict(True, "passed")
+        found = [m for m in mistakes_for(self.function) if m.seen_in is not None and m.seen_in(observation)]
         if observation.get("status") == "ok":
-            return Verdict(False, f"returned {describe_type(observation.get('value'))} instead of raising {self.exception}",
-                           [f"Checked: {self.name}"])
+            return _named(False, f"returned {describe_type(observation.get('value'))} instead of raising {self.exception}",
+                          [f"Checked: {self.name}"], found)
         failed = _failure(observation, self.function)
-        return Verdict(False, f"expected {self.exception}, but {failed.summary}", [f"Checked: {self.name}"])
+        return _named(False, f"expected {self.exception}, but {failed.summary}", [f"Checked: {self.name}"], found)
 
 
 @dataclass
@@ -324,27 +353,30 @@ class DistributionCheck(Check):
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, w)
-        if found:
-            details.append(f"This is a known mistake: {found.name}. Fix: {found.fix}")
-        return Verdict(False, problem, details, found)
+        return _named(False, problem, details, found)
 
     def recognise(self, calls, observation, reference, w):
-        """The known mistake whose law fits these weights best, if any fits at all."""
+        """The known mistakes whose law fits these weights best: the best one, and every other that draws
+        exactly the same weights on these arguments (e.g. fans swapped, or mode ignored, when mode='fan_out')."""
         if type(w) is not np.ndarray or w.dtype.kind != "f":
-            return None
-        best, best_distance = None, math.inf
+            return []
+        seen = [c for c in mistakes_for(self.function) if c.seen_in is not None and c.seen_in(observation)]
+        if seen:
+            return seen
+        best, best_distance, drawn = None, math.inf, {}
         for candidate in mistakes_for(self.function):
             if candidate.seen_in is not None:
-                if candidate.seen_in(observation):
-                    return candidate
                 continue
             outcome = reference.run(calls, {self.function: candidate.bind(reference.namespace(self.module))})[calls[0].id]
             if isinstance(outcome, Exception) or type(outcome) is not np.ndarray or outcome.shape != w.shape:
                 continue
+            drawn[candidate] = outcome
             distance, threshold = stats.two_sample_distance(w.ravel(), outcome.ravel())
             if distance <= threshold and distance < best_distance:
                 best, best_distance = candidate, distance
-        return best
+        if best is None:
+            return []
+        return [c for c, outcome in drawn.items() if np.allclose(outcome, drawn[best], rtol=1e-12, atol=0.0)]
 
 
 def _kw(kwargs):

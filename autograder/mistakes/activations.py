@@ -104,3 +104,35 @@ def softmax_wrong_axis(z, axis=-1):
     z = np.asarray(z, dtype=np.float64)
     e = np.exp(z - np.max(z, axis=0, keepdims=True))
     return e / np.sum(e, axis=0, keepdims=True)
+
+
+@mistake("activations.softmax", "the global maximum subtracted instead of the maximum along axis",
+         "Subtract np.max(z, axis=axis, keepdims=True): with the global maximum, a row whose logits are all far "
+         "below it underflows to 0 / 0 = nan at large logits.")
+def softmax_global_max(z, axis=-1):
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        e = np.exp(z - np.max(z))
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _overflow_warned(observation):
+    return "RuntimeWarning: overflow" in (observation.get("printed") or "")
+
+
+# Both of these give the right numbers at z = +-1e4 (inf turns into 0 or is never selected), but only after
+# exp overflowed: the checks at those inputs also ask for no RuntimeWarning, and these name why.
+@mistake("activations.sigmoid", "naive 1 / (1 + exp(-z)), which overflows for z below about -709",
+         "Use a form that never overflows: 1 / (1 + exp(-|z|)) for z >= 0 and exp(-|z|) / (1 + exp(-|z|)) "
+         "for z < 0 (np.where on exp(-np.abs(z))).", seen_in=_overflow_warned)
+def sigmoid_naive(z):
+    z = np.asarray(z, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@mistake("activations.elu", "exp(z) evaluated for every z, which overflows for z above about 709",
+         "Take exp only of the non-positive part: alpha * np.expm1(np.minimum(z, 0)), then np.where(z > 0, z, that).",
+         seen_in=_overflow_warned)
+def elu_exp_everywhere(z, alpha=1.0):
+    z = np.asarray(z, dtype=np.float64)
+    return np.where(z > 0, z, alpha * (np.exp(z) - 1.0))

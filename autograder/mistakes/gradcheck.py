@@ -59,3 +59,30 @@ def relative_error_one_sided(a, b):
 def relative_error_mean(a, b):
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+# On a 2-D x, x[i] is a row and `old = x[i]` a view of it: the loop perturbs whole rows, the "restore" puts
+# back (x + h) - h, which differs from x only by rounding. Its answer, not "x not restored", names it.
+@mistake("gradcheck.numerical_gradient", "loop over range(len(x)): only the first axis, through a row view",
+         "Visit every element: for index in np.ndindex(x.shape) (or np.nditer with multi_index), and save "
+         "old = x[index] as a number, not a view.")
+def numerical_gradient_first_axis(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(len(x)):
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+# Where a and b are both 0 this gives nan, as "denominator |a| only" does: that check names both.
+@mistake("gradcheck.relative_error", "denominator |a| + |b| without the 1e-8 floor",
+         "Divide by np.maximum(1e-8, |a| + |b|): the floor keeps 0 / 0 and tiny denominators out.")
+def relative_error_no_floor(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))

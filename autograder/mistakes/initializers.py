@@ -86,7 +86,10 @@ def calculate_gain_falsy_param(nonlinearity, param=None):
     if nonlinearity == "leaky_relu":
         slope = param or 0.01
         return math.sqrt(2.0 / (1.0 + slope**2))
-    return {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0), "selu": 0.75}[nonlinearity]
+    gains = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0), "selu": 0.75}
+    if nonlinearity not in gains:
+        raise ValueError(f"unsupported nonlinearity {nonlinearity!r}")  # one mistake per mutant
+    return gains[nonlinearity]
 
 
 @mistake("initializers.calculate_gain", "tanh gain taken as 1 (or sqrt(2))",
@@ -95,4 +98,28 @@ def calculate_gain_tanh_one(nonlinearity, param=None):
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         return math.sqrt(2.0 / (1.0 + slope**2))
-    return {"linear": 1.0, "sigmoid": 1.0, "tanh": 1.0, "relu": math.sqrt(2.0), "selu": 0.75}[nonlinearity]
+    gains = {"linear": 1.0, "sigmoid": 1.0, "tanh": 1.0, "relu": math.sqrt(2.0), "selu": 0.75}
+    if nonlinearity not in gains:
+        raise ValueError(f"unsupported nonlinearity {nonlinearity!r}")
+    return gains[nonlinearity]
+
+
+# With mode='fan_out' this draws exactly what he_normal_fan_out draws: that check names both.
+@mistake("initializers.he_normal", "mode ignored: fan_in used whatever mode says",
+         "Take fan = fan_in if mode == 'fan_in' else fan_out (and raise ValueError for any other mode).")
+def he_normal_mode_ignored(fan_in, fan_out, rng, mode="fan_in", nonlinearity="relu", negative_slope=0.0):
+    return rng.normal(0.0, calculate_gain(nonlinearity, negative_slope) / math.sqrt(fan_in), size=(fan_in, fan_out))
+
+
+def _key_error(observation):
+    return observation.get("status") == "raised" and observation.get("exception") == "KeyError"
+
+
+@mistake("initializers.calculate_gain", "an unknown name raises KeyError (a dict lookup), not ValueError",
+         "Check the name first and raise ValueError(f\"unsupported nonlinearity {nonlinearity!r}\"), as the contract asks.",
+         seen_in=_key_error)
+def calculate_gain_key_error(nonlinearity, param=None):
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        return math.sqrt(2.0 / (1.0 + slope**2))
+    return {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0), "selu": 0.75}[nonlinearity]

@@ -86,3 +86,11 @@ def ce_grad_over_size(logits, labels):
     probs = e / e.sum(axis=1, keepdims=True)
     probs[np.arange(len(labels)), labels] -= 1.0
     return probs / logits.size
+
+
+@mistake("losses.mse_grad", "divided by N = len(y_pred) instead of y_pred.size",
+         "mse is the mean over every entry, so its gradient is 2 * (y_pred - y_true) / y_pred.size; "
+         "len() counts only the first axis (the answer is too large by the size of the trailing axes).")
+def mse_grad_over_n(y_pred, y_true):
+    y_pred, y_true = np.asarray(y_pred, dtype=np.float64), np.asarray(y_true, dtype=np.float64)
+    return 2.0 * (y_pred - y_true) / len(y_pred)

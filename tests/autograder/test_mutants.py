@@ -50,8 +50,12 @@ def test_mutant_is_rejected_and_its_mistake_named(mistake, tmp_path):
     report = grade(write_mutant(mistake, tmp_path), modules=(mistake.module,), seed=7)
     failing = [o for o in report.outcomes if o.check.function == mistake.function and not o.verdict.passed]
     assert failing, f"no check of {mistake.function} rejects the mistake {mistake.name!r}"
-    assert any(o.verdict.mistake is mistake for o in failing), (
+    assert any(o.verdict.mistake is mistake or mistake in o.verdict.candidates for o in failing), (
         f"the detector for {mistake.name!r} did not fire; feedback was: {[o.verdict.summary for o in failing]}")
+    # Detectors never mislead: a check that names mistakes names this one among them (never only another).
+    for outcome in failing:
+        assert not outcome.verdict.candidates or mistake in outcome.verdict.candidates, (
+            f"{outcome.check.name}: named {[m.name for m in outcome.verdict.candidates]}, not {mistake.name!r}")
     # Other functions may fail (and have their own mistakes named) only if they call the mutated one.
     # The feedback says where and names the fix.
     text = "\n".join([failing[0].verdict.summary, *failing[0].verdict.details])
