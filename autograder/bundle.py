@@ -9,7 +9,8 @@ uploaded are in /autograder/submission; the results go to
 - setup.sh installs the grader into its own virtual environment (Debian 12 and
   Ubuntu 24.04 refuse system-wide pip: PEP 668), with NumPy and tqdm pinned by
   constraints.txt to the versions of the machine that built the bundle, so a
-  regrade months later computes with the same NumPy. It needs Python >= 3.10
+  regrade months later computes with the same NumPy (on Python 3.10, which the
+  newest NumPy no longer supports, the last NumPy release for 3.10). It needs Python >= 3.10
   (Ubuntu 22.04 ships 3.10; 24.04 3.12; Debian 12 3.11) and fails in one line
   elsewhere. Packages come from PyPI, which Gradescope's image builder reaches.
 - It installs bubblewrap and, when namespaces work on the image, run_autograder
@@ -121,6 +122,11 @@ def _add(archive, name, text, executable=False):
     archive.writestr(info, text)
 
 
+# NumPy 2.3 dropped Python 3.10, which Ubuntu 22.04 ships. Where the pinned release needs a newer
+# Python, a 3.10 interpreter gets the last release that supports it (still pinned: regrades repeat).
+PYTHON_310_PINS = {"numpy": "2.2.6"}
+
+
 def constraints():
     """Pins (name==version) of the grader's dependencies as installed here, where they were tested."""
     try:
@@ -128,7 +134,16 @@ def constraints():
         names = [re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
     except importlib.metadata.PackageNotFoundError:
         names = ["numpy", "tqdm"]
-    return "".join(f"{name}=={importlib.metadata.version(name)}\n" for name in names)
+    lines = []
+    for name in names:
+        version = importlib.metadata.version(name)
+        needs = re.search(r">=\s*3\.(\d+)", importlib.metadata.metadata(name).get("Requires-Python") or "")
+        if name in PYTHON_310_PINS and needs and int(needs.group(1)) > 10:
+            lines += [f'{name}=={version}; python_version >= "3.{needs.group(1)}"',
+                      f'{name}=={PYTHON_310_PINS[name]}; python_version < "3.{needs.group(1)}"']
+        else:
+            lines.append(f"{name}=={version}")
+    return "".join(f"{line}\n" for line in lines)
 
 
 def source_files():

@@ -69,8 +69,11 @@ def test_bundle_carries_the_assignment_and_its_pins(tmp_path):
     import numpy
     import tqdm
 
-    assert f"numpy=={numpy.__version__}\n" in pins and f"tqdm=={tqdm.__version__}\n" in pins
+    assert f"numpy=={numpy.__version__}" in pins and f"tqdm=={tqdm.__version__}\n" in pins
     assert pins == constraints()
+    # Ubuntu 22.04's Python 3.10 gets a pinned NumPy that supports it, when the tested one does not.
+    if int(numpy.__version__.split(".")[1]) >= 3 and numpy.__version__.startswith("2."):
+        assert 'numpy==2.2.6; python_version < "3.11"' in pins.splitlines()
 
 
 def test_package_metadata_and_grading_code_allow_python_3_10():
@@ -147,7 +150,7 @@ def test_setup_installs_into_its_own_venv_with_the_pinned_numpy(installed):
     assert prefix.returncode == 0, prefix.stderr
     venv_prefix, numpy_version = prefix.stdout.split()
     assert venv_prefix == str(root / "venv")
-    assert f"numpy=={numpy_version}\n" in (root / "source" / "constraints.txt").read_text()
+    assert f"numpy=={numpy_version}" in (root / "source" / "constraints.txt").read_text()
     assert os.stat(root / "source" / "solutions").st_mode & 0o077 == 0  # the reference is root's only
     bwrap_works = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
                                  capture_output=True).returncode == 0 if shutil.which("bwrap") else False
