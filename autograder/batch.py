@@ -157,6 +157,8 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, 
               export=None, regrade=(), **grade_options):
     """Grade the class in `folder` into the CSV `out`; returns the exit status (raises Interrupted on Ctrl-C)."""
     everyone = submissions_in(folder)
+    if Path(out).is_dir() or not Path(out).resolve().parent.is_dir():
+        raise UsageError(f"--out {out}: not a file in an existing folder")
     names = [p.name for p in everyone]
     unknown = [name for name in regrade if name not in names]
     if unknown:

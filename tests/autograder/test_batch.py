@@ -133,6 +133,7 @@ def test_points_file_weights_modules(klass, tmp_path):
     (["--format", "canvas"], "needs --roster"),
     (["--regrade", "nobody"], "no submission named nobody"),
     (["--roster", "{missing}"], "cannot read the roster"),
+    (["--out", "{missing}/g.csv"], "not a file in an existing folder"),
 ])
 def test_bad_arguments_give_one_line(klass, tmp_path, args, message):
     (tmp_path / "p.toml").write_text("losses = 5\n")
