@@ -42,8 +42,19 @@ site: notebooks  ## refresh changed notebooks, then build the course site into s
 serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000, rebuilding what a save changes
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
-grade: $(STAMP)  ## grade your exercises/ folder
-	$(BIN)/autograder check exercises
+# Grading needs NumPy and the grader only: with no full .venv yet, `make grade` creates .venv-grade with just those
+# (and pytest, for `pytest exercises`): about 110 MB installed instead of ~1 GB with PyTorch, Playwright and MkDocs.
+GRADE_VENV := .venv-grade
+GRADE_BIN  := $(if $(wildcard $(STAMP)),$(BIN),$(GRADE_VENV)/bin)
+
+$(GRADE_VENV)/.installed-stamp: pyproject.toml
+	@test -x $(GRADE_VENV)/bin/python || $(PYTHON) -m venv $(GRADE_VENV)
+	$(GRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(GRADE_VENV)/bin/python -m pip install --quiet -e . 'pytest>=8'
+	@touch $@
+
+grade: $(if $(wildcard $(STAMP)),$(STAMP),$(GRADE_VENV)/.installed-stamp)  ## grade your exercises/ folder (installs only NumPy, pytest and the grader)
+	$(GRADE_BIN)/autograder check exercises
 
 bench: $(STAMP)  ## print grading latency, batch throughput and site build time
 	$(BIN)/python benchmarks/run.py
