@@ -1,0 +1,278 @@
+"""The student edition (issue 13): `autograder release` writes the course without its solutions, and the
+edition, installed from its own README into its own virtual environment, grades with the public check.
+
+How the edition is installed here, offline: the README's two commands are run as written, except that
+pip gets `--no-deps --no-build-isolation`, because this machine cannot fetch packages at test time.
+Before pip runs, a .pth file puts the packages of the interpreter running these tests (NumPy, pytest,
+MkDocs and its plugins, setuptools) on the new environment's path, ahead of the setuptools that `venv`
+bundles, and JUPYTER_PATH points at their data files (nbconvert's page templates). That .pth adds only a
+site-packages folder: the .pth files inside it, among them the instructor's editable install of
+`autograder`, are not processed, and a test below checks that `autograder` resolves inside the edition.
+The notebook conversion cache (a build product keyed by each notebook's content) is copied in as a CI
+cache would be, so the site build takes seconds, not minutes; the pages are built from the edition's
+own notebooks either way.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import public
+from autograder.checks import all_checks
+from autograder.mistakes import MODULES, all_mistakes
+from autograder.reference import default_reference
+from autograder.spec import ValueCheck
+from release_leaks import SOLUTIONS, leaks, mistake_bodies, reference_bodies
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+# The course's own notebook defines sigma'(z) = s (1 - s) in the same two lines as the reference: the
+# formula is what the page teaches and what the stub's docstring states. Nothing else may match.
+TAUGHT = {("docs/ann/notebooks/activation-functions.ipynb", "activations.sigmoid_derivative")}
+# Module imports between the solution files: a round of mutants never mutates two related modules.
+RELATED = {("cnn", "initializers"), ("layers", "activations"), ("layers", "losses"), ("rnn", "activations")}
+TOP_LEVEL = {".gitignore", "Makefile", "README.md", "autograder", "docs", "exercises", "mkdocs.yml",
+             "pyproject.toml", "site_tools"}
+
+
+def _env(**extra):
+    """The environment of a command run in the edition: nothing pointing back at this repository."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "AUTOGRADER_REFERENCE", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    # PIP_FLAGS: `make`'s own install step (the first target run) installs offline too, as above.
+    env.update(PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1", PIP_FLAGS="--no-deps --no-build-isolation", **extra)
+    return env
+
+
+def _run(command, cwd, check=True, **extra):
+    done = subprocess.run(command, cwd=cwd, env=_env(**extra), capture_output=True, text=True, timeout=600,
+                          shell=isinstance(command, str))
+    if check and done.returncode != 0:
+        raise AssertionError(f"{command} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+def _release(out, *options):
+    return _run([sys.executable, "-m", "autograder", "release", "--out", str(out), *options], cwd=ROOT, check=False)
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "student-edition"
+    done = _release(out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+# --- what the edition holds ----------------------------------------------------------------------------------
+
+def test_the_edition_has_the_course_and_the_grader_and_nothing_of_the_instructor(edition):
+    assert {p.name for p in edition.iterdir()} == TOP_LEVEL
+    assert {p.name for p in (edition / "exercises").glob("*.py")} >= {f"{m}.py" for m in MODULES}
+    for gone in ("solutions", "tests", "tools", "benchmarks", ".ci", "build", "site"):
+        assert not (edition / gone).exists(), gone
+    assert not list((edition / "site_tools").glob("*.py"))  # the notebook runner and site bench are instructors'
+    readme = (edition / "README.md").read_text()
+    assert "This is the public check" in readme and "new random" in readme
+    assert "solutions" not in readme
+    make_help = _run(["make", "help"], cwd=edition).stdout
+    assert all(f"make {target}" in make_help for target in ("grade", "watch", "test", "serve", "site"))
+
+
+def test_no_reference_body_and_no_bytecode_anywhere_in_the_edition(edition):
+    bodies = {**reference_bodies(), **mistake_bodies()}
+    assert len(bodies) > 150
+    found, compiled = leaks(edition, bodies)
+    assert compiled == []
+    assert set(found) == TAUGHT, "reference or mistake code in the student edition"
+
+
+def test_the_leak_search_finds_a_planted_solution_and_bytecode(tmp_path):
+    """The wrong variant: an edition that shipped a solution file, a mistake or a .pyc is caught."""
+    (tmp_path / "lib").mkdir()
+    shutil.copy(SOLUTIONS / "losses.py", tmp_path / "lib" / "helpers.py")
+    shutil.copy(ROOT / "autograder" / "mistakes" / "clipping.py", tmp_path / "clipping_notes.py")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "losses.cpython-311.pyc").write_bytes(b"\x00" * 16)
+    found, compiled = leaks(tmp_path, {**reference_bodies(), **mistake_bodies()})
+    assert {name.split(".")[0] for _, name in found} == {"losses", "clipping"}
+    assert len(compiled) == 2
+
+
+def test_the_mistakes_keep_their_names_and_fixes_but_not_their_code(edition):
+    text = (edition / "autograder/mistakes/activations.py").read_text()
+    assert "derivative applied to the activation instead of the pre-activation" in text
+    assert "recognised from stored outputs" in text
+
+
+# --- the stored answers ---------------------------------------------------------------------------------------
+
+def test_the_answers_are_plain_data_and_equal_the_reference(edition):
+    data = edition / "autograder" / "public_data"
+    assert sorted(p.name for p in data.iterdir()) == ["expected.json", "expected.npz"]
+    with np.load(data / "expected.npz", allow_pickle=False) as npz:  # raises on any object array
+        assert all(npz[name].dtype.kind in "biuf" for name in npz.files)
+    stored = public.PublicReference(data)
+    assert stored.public_seed == public.DEFAULT_PUBLIC_SEED and stored.released == MODULES
+    reference = default_reference()
+    for index, check in enumerate(all_checks()):
+        if isinstance(check, ValueCheck):
+            calls = check.calls(np.random.default_rng([stored.public_seed, index]), f"c{index}")
+            expected, got = reference.run(calls)[calls[-1].id], stored.run(calls)[calls[-1].id]
+            assert json.dumps(public.to_tree(expected, {})) == json.dumps(public.to_tree(got, {})), check.name
+            for a, b in zip(*(_arrays(v) for v in (expected, got))):
+                np.testing.assert_array_equal(a, b)
+
+
+def _arrays(value):
+    if type(value) is np.ndarray:
+        return [value]
+    if type(value) in (list, tuple):
+        return [a for v in value for a in _arrays(v)]
+    if type(value) is dict:
+        return [a for v in value.values() for a in _arrays(v)]
+    return []
+
+
+def test_answers_for_other_inputs_are_refused(edition):
+    """Stale data must not judge: inputs drawn from another seed do not match the stored digests."""
+    stored = public.PublicReference(edition / "autograder" / "public_data")
+    index = next(i for i, c in enumerate(all_checks()) if isinstance(c, ValueCheck))
+    calls = all_checks()[index].calls(np.random.default_rng([stored.public_seed + 1, index]), f"c{index}")
+    with pytest.raises(public.PublicDataError, match="changed since this edition was released"):
+        stored.run(calls)
+
+
+def test_the_instructors_grader_never_draws_a_public_seed(monkeypatch):
+    monkeypatch.setattr(public.secrets, "randbelow", lambda n: 0)  # the smallest draw there is
+    assert public.choose_seed(default_reference(), None) == public.PUBLIC_SEEDS
+    monkeypatch.setattr(public.secrets, "randbelow", lambda n: n - 1)  # and the largest
+    assert public.choose_seed(default_reference(), None) == 2**32 - 1
+    assert public.choose_seed(default_reference(), 12) == 12  # a replay asks for its seed
+
+
+def test_release_refuses_bad_arguments_in_one_line(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    for options, message in ((["--public-seed", "70000"], "between 0 and 65535"),
+                             (["--modules", "activation"], "did you mean activations")):
+        done = _release(tmp_path / "new", *options)
+        assert done.returncode == 2 and message in done.stderr and done.stderr.count("\n") == 1
+    done = _release(tmp_path / "mine")
+    assert done.returncode == 2 and "not empty" in done.stderr
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_a_new_release_replaces_an_old_one_and_keeps_its_git_folder(tmp_path):
+    out = tmp_path / "edition"
+    assert _release(out, "--modules", "losses", "--public-seed", "7").returncode == 0
+    (out / ".git").mkdir()
+    (out / "stale.txt").write_text("from the last release")
+    assert _release(out, "--modules", "activations").returncode == 0
+    assert (out / ".git").is_dir() and not (out / "stale.txt").exists()
+    stored = public.PublicReference(out / "autograder" / "public_data")
+    assert stored.released == ("activations",) and stored.public_seed == 1
+
+
+# --- inside the edition, installed from its README ---------------------------------------------------------
+
+def _readme_commands(readme):
+    """The shell lines of the README's 'Set up' code block."""
+    block = readme.split("## Set up", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    return [line for line in block.strip().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def installed(edition, tmp_path_factory):
+    """A copy of the edition, installed by its README's commands (see the module docstring)."""
+    place = tmp_path_factory.mktemp("installed")
+    folder = place / "student-edition"
+    shutil.copytree(edition, folder)
+    venv_line, pip_line = _readme_commands((folder / "README.md").read_text())
+    assert venv_line.startswith("python3 -m venv .venv") and "pip install -e" in pip_line
+    _run(venv_line.replace("python3", sys.executable, 1), cwd=folder)
+    own = next((folder / ".venv" / "lib").glob("python3*/site-packages"))
+    shared = sysconfig.get_paths()["purelib"]
+    (own / "_course_packages.pth").write_text(f"import sys; sys.path.insert(sys.path.index({str(own)!r}), {shared!r})\n")
+    _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    if (ROOT / "build" / "mkdocs-jupyter-cache").is_dir():
+        shutil.copytree(ROOT / "build" / "mkdocs-jupyter-cache", folder / "build" / "mkdocs-jupyter-cache")
+    shutil.copytree(SOLUTIONS, place / "reference-copy")  # a submission, as a student might hand it in
+    return folder
+
+
+def test_the_installed_grader_is_the_editions_own(installed):
+    python = str(installed / ".venv" / "bin" / "python")
+    where = _run([python, "-c", "import autograder; print(autograder.__file__)"], cwd="/").stdout
+    assert where.strip() == str(installed / "autograder" / "__init__.py")
+    assert (installed / ".venv" / "bin" / "autograder").exists()
+
+
+def test_a_copy_of_the_reference_gets_full_marks(installed):
+    done = _run([".venv/bin/autograder", "check", "../reference-copy", "--json", "../full.json"], cwd=installed)
+    results = json.loads((installed.parent / "full.json").read_text())
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 150
+    assert "This is the public check" in done.stdout and "new random inputs" in done.stdout
+
+
+def test_the_stubs_score_zero_with_make_grade(installed):
+    done = _run(["make", "grade"], cwd=installed)
+    assert "Score: 0/" in done.stdout and "This is the public check" in done.stdout
+
+
+def test_make_test_runs_the_public_checks_with_pytest(installed):
+    done = _run(["make", "test"], cwd=installed)
+    assert " skipped" in done.stdout and "Score: 0/" in done.stdout
+    done = _run([".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "../reference-copy"],
+                cwd=installed)
+    assert " passed" in done.stdout and "failed" not in done.stdout
+
+
+def test_every_known_mistake_is_rejected_and_named(installed):
+    """One folder per round; a round mutates unrelated modules, one mistake each, and is graded inside."""
+    rounds = []
+    for mistake in all_mistakes():
+        for modules in rounds:
+            if mistake.module not in modules and not any(
+                    (mistake.module, m) in RELATED or (m, mistake.module) in RELATED for m in modules):
+                modules[mistake.module] = mistake
+                break
+        else:
+            rounds.append({mistake.module: mistake})
+    plan = {}
+    for number, mutated in enumerate(rounds):
+        folder = installed.parent / "mutants" / f"round{number:02d}"
+        shutil.copytree(SOLUTIONS, folder)
+        for module, mistake in mutated.items():
+            path = folder / f"{module}.py"
+            path.write_text(mistake.mutant_source(path.read_text()))
+        plan[str(folder)] = list(mutated)
+    (installed.parent / "plan.json").write_text(json.dumps(plan))
+    shutil.copy(HERE / "grade_mistakes.py", installed.parent / "grade_mistakes.py")
+    done = _run([".venv/bin/python", "../grade_mistakes.py", "../plan.json"], cwd=installed)
+    found = json.loads(done.stdout)
+    unnamed = []
+    for number, mutated in enumerate(rounds):
+        result = found[str(installed.parent / "mutants" / f"round{number:02d}")]
+        assert result["public"] and result["file"].startswith(str(installed))
+        for mistake in mutated.values():
+            named = result["named"].get(mistake.function)
+            assert named is not None, f"no check of {mistake.function} rejects {mistake.name!r}"
+            if mistake.name not in named:
+                unnamed.append((mistake.function, mistake.name, named))
+    assert unnamed == []
+
+
+def test_the_site_builds_and_shows_no_reference_code(installed):
+    _run(["make", "site"], cwd=installed, JUPYTER_PATH=str(Path(sysconfig.get_paths()["data"]) / "share" / "jupyter"))
+    site = installed / "site"
+    assert (site / "index.html").is_file() and (site / "exercises" / "activations" / "index.html").is_file()
+    found, compiled = leaks(site, reference_bodies())
+    assert compiled == []
+    assert {name for _, name in found} <= {name for _, name in TAUGHT}
