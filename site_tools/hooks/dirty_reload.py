@@ -21,6 +21,11 @@ right. It acts only in a dirty build; `mkdocs build` and `make site` are untouch
 * MkDocs' warning that a dirty build may be inaccurate is shown as information, so the
   site's `strict: true` does not abort each rebuild because of it.
 
+And it saves time where MkDocs would redo the same work on every save: compiled theme
+templates are kept between rebuilds (Jinja's bytecode cache, checked against each
+template's source), and a rebuild that keeps the nav skips 404.html and sitemap.xml,
+which depend on nothing else.
+
 State is kept in this module between rebuilds: MkDocs loads a hook once per process.
 """
 
@@ -32,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -54,11 +60,31 @@ class BuildState:
 
 
 _dirty = False
+# Templates that depend only on the nav and the list of pages.
+NAV_ONLY_TEMPLATES = ("404.html", "sitemap.xml")
 _states: dict[str, BuildState] = {}
 # This build: was everything rebuilt, which page URLs were built, its new state.
 _full = True
 _built_urls: set[str] = set()
 _next: BuildState | None = None
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory for the life of `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # ignored if the template's source changed
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_templates = _MemoryBytecodeCache()
 
 
 class _DemoteDirtyWarning(logging.Filter):
@@ -121,6 +147,8 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
         for f in pages:
             _force_rebuild(f)
         return nav
+    for name in NAV_ONLY_TEMPLATES:
+        config.theme.static_templates.discard(name)  # unchanged since the last build
     changed = {m for m, h in _next.stubs.items() if previous.stubs.get(m) != h}
     changed |= set(previous.stubs) - set(_next.stubs)
     if changed:
@@ -130,6 +158,12 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
                 if set(MARKER.findall(text)) & changed:
                     _force_rebuild(f)
     return nav
+
+
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    if _dirty:
+        env.bytecode_cache = _templates
+    return env
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
