@@ -10,8 +10,9 @@ and `section` columns fill the columns Canvas identifies students by.
 Formats followed (each LMS's documented grade import):
 - Canvas (Grades → Import): a header row `Student, ID, SIS User ID, SIS Login ID, Section`
   then one column per assignment; a second row whose first cell is `Points Possible`
-  carries the maximum. A student is found by ID, SIS User ID or SIS Login ID; a column
-  whose name Canvas does not know becomes a new assignment.
+  (with four leading spaces, as Canvas exports it) carries the maximum. A student is
+  found by ID, SIS User ID or SIS Login ID; a column whose name Canvas does not know
+  becomes a new assignment.
 - Moodle (Grades → Import → CSV file): a header row and one row per student, comma
   separated, UTF-8. On import the teacher maps "Identify user by" (here `Email address`
   or `ID number`) and the grade column to a grade item; `Feedback` maps to the item's feedback.
@@ -102,7 +103,7 @@ def write_export(kind, rows, students, path, assignment, max_score):
 
 def _canvas(writer, graded, assignment, max_score):
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
-    writer.writerow(["Points Possible", "", "", "", "", max_score])
+    writer.writerow(["    Points Possible", "", "", "", "", max_score])  # as Canvas itself exports it
     for student, row in graded:
         writer.writerow([student.name, student.canvas_id, student.student_id, student.login or student.email,
                          student.section, row["score"]])

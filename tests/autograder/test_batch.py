@@ -168,7 +168,7 @@ def test_roster_exports_and_regrade(klass, graded, tmp_path):
     assert rows["carol"]["student_id"] == ""
     canvas = list(csv.reader(open(tmp_path / "hw1.canvas.csv")))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "hw1"]
-    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "53"
+    assert canvas[1][0] == "    Points Possible" and canvas[1][-1] == "53"
     assert canvas[2:] == [["Alice Archer", "", "1001", "alice@uni.example", "", "53"],
                           ["Bob Baker", "", "1002", "bob@uni.example", "", "53"],
                           ["Zoe Zhang", "", "1026", "zoe@uni.example", "", "0"]]
