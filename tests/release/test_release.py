@@ -227,11 +227,8 @@ def test_the_stubs_score_zero_with_make_grade(installed):
 
 
 def test_make_test_runs_the_public_checks_with_pytest(installed):
-    done = _run(["make", "test"], cwd=installed)
-    assert " skipped" in done.stdout and "Score: 0/" in done.stdout
-    done = _run([".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "../reference-copy"],
-                cwd=installed)
-    assert " passed" in done.stdout and "failed" not in done.stdout
+    done = _run(["make", "test"], cwd=installed)  # the stubs: every item skipped as not started
+    assert " skipped" in done.stdout and "Score: 0/" in done.stdout and "passed" not in done.stdout
 
 
 def test_every_known_mistake_is_rejected_and_named(installed):
@@ -266,7 +263,7 @@ def test_every_known_mistake_is_rejected_and_named(installed):
             assert named is not None, f"no check of {mistake.function} rejects {mistake.name!r}"
             if mistake.name not in named:
                 unnamed.append((mistake.function, mistake.name, named))
-    assert unnamed == []
+    assert unnamed == [], "\n".join(map(str, unnamed))
 
 
 def test_the_site_builds_and_shows_no_reference_code(installed):
