@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test mutation serve site notebooks grade bench bench-site clean
+.PHONY: help install test mutation serve site notebooks grade release bench bench-site clean
 
 # Material for MkDocs prints a banner about MkDocs 2 on every build; the course pins MkDocs 1.
 export NO_MKDOCS_2_WARNING := 1
@@ -55,6 +55,11 @@ $(GRADE_VENV)/.installed-stamp: pyproject.toml
 
 grade: $(if $(wildcard $(STAMP)),$(STAMP),$(GRADE_VENV)/.installed-stamp)  ## grade your exercises/ folder (installs only NumPy, pytest and the grader)
 	$(GRADE_BIN)/autograder check exercises
+
+# The student edition: the course without solutions/, graded by the public check (see README, "Two editions").
+RELEASE_DIR ?= build/student-edition
+release: $(STAMP)  ## write the student edition (no solutions; public checks) into build/student-edition
+	$(BIN)/autograder release --out $(RELEASE_DIR) $(if $(MODULES),--modules $(MODULES))
 
 bench: $(STAMP)  ## print grading latency, batch throughput and site build time
 	$(BIN)/python benchmarks/run.py
