@@ -19,7 +19,6 @@ fraction 1/K of them (the equivalents list is then checked only on the sample).
 """
 import argparse
 import ast
-import os
 import sys
 import tempfile
 import time
@@ -149,16 +148,13 @@ def main(argv=None):
     jobs = [(m.name, m.module, m.source, graded[m.module], args.seed) for m in mutants]
     by_name = {m.name: m for m in mutants}
     print(f"{len(mutants)} mutants of {len(args.modules)} modules"
-          + (f" (every {args.sample}th)" if args.sample > 1 else "")
+          + (f" (a sample: 1 in {args.sample})" if args.sample > 1 else "")
           + f", graded at seed {args.seed} with {args.jobs} jobs", flush=True)
 
     from tqdm import tqdm
 
     started = time.perf_counter()
     results = {}
-    # Threads limited to one per process: the pool itself uses the cores.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for name, lost, note in tqdm(pool.map(grade_mutant, jobs, chunksize=4), total=len(jobs), desc="mutants",
                                      unit="mutant", file=sys.stderr, mininterval=1.0, dynamic_ncols=True):
