@@ -37,16 +37,17 @@ def save_failures(report, folder, reference=None):
         function = outcome.check.function
         counts[function] = counts.get(function, 0) + 1
         path = folder / f"{function}-{counts[function]}.npz"
-        save_call(path, outcome, reference, report.seed)
+        save_call(path, outcome, reference, report.seed, report.path)
         written.append(str(path))
     return written
 
 
-def save_call(path, outcome, reference, seed):
+def save_call(path, outcome, reference, seed, submission="."):
     main, before = outcome.calls[-1], outcome.calls[:-1]
     arrays = {}
     layout = {
         "function": outcome.check.function, "check": outcome.check.name, "seed": seed,
+        "folder": str(Path(submission).resolve()),  # where reproduce() imports the functions from
         # A backward check first calls your forward function; its output is passed on as the cache.
         "before": [{"id": call.id, "function": call.qualname, "args": _pack(list(call.args), f"before{i}.args", arrays),
                     "kwargs": _pack(dict(call.kwargs), f"before{i}.kwargs", arrays)} for i, call in enumerate(before)],
@@ -105,13 +106,17 @@ def _unpack(node, arrays, kept):
     return data
 
 
-def reproduce(path, folder="."):
+def reproduce(path, folder=None):
     """Call your function again on a saved failure's inputs (your forward function first, for a backward
-    check); print whether it is right now, and return (what it returns now, what is expected)."""
+    check); print whether it is right now, and return (what it returns now, what is expected).
+
+    The functions are imported afresh from `folder`: by default the folder that was graded."""
     from autograder.compare import mismatch
     from autograder.spec import ATOL, RTOL
 
     layout, arrays = load(path)
+    if folder is None:
+        folder = layout["folder"] if Path(layout.get("folder", "")).is_dir() else "."
     kept = {}
     for call in layout["before"]:
         kept[call["id"]] = _function(call["function"], folder)(*_unpack(call["args"], arrays, kept),

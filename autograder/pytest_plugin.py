@@ -184,7 +184,6 @@ class _Grader:
     def __init__(self, folder, config):
         self.folder, self.config = folder, config
         self.outcomes = {}  # check index -> Outcome
-        self.reports = {}
 
     def outcome(self, item):
         if item.index not in self.outcomes:
@@ -195,14 +194,18 @@ class _Grader:
         from autograder.grade import grade
         from autograder.sandbox.runner import Limits, become_subreaper
 
-        wanted = {i.index for i in session.items if isinstance(i, GradedCheck) and i.check.module == module
-                  and str(i.path.parent) == self.folder}
+        # In one process, every module this session runs is graded at once (one sandbox start); an xdist
+        # worker grades module by module, since the others' items may run on another worker.
+        alone = not hasattr(self.config, "workerinput")
+        items = [i for i in session.items if isinstance(i, GradedCheck) and str(i.path.parent) == self.folder
+                 and (alone or i.check.module == module) and i.index not in self.outcomes]
+        wanted = {i.index for i in items}
+        modules = tuple(m for m in MODULES if m in {i.check.module for i in items})
         timeout = self.config.getoption("autograder_timeout")
         become_subreaper()
-        report = grade(self.folder, seed=self.config._autograder_seed, modules=(module,), checks=wanted,
+        report = grade(self.folder, seed=self.config._autograder_seed, modules=modules, checks=wanted,
                        limits=Limits(call_seconds=timeout) if timeout else Limits(),
                        parallel=min(2, os.cpu_count() or 1))
-        self.reports[module] = report
         indexes = sorted(wanted)
         for index, outcome in zip(indexes, report.outcomes):
             self.outcomes[index] = outcome

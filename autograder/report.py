@@ -130,7 +130,7 @@ def text(report, color=False, details=True, replay=None, saved=()):
     if saved:
         from autograder.failures import REPRODUCE
 
-        lines.append("reproduce one in Python, from the folder of your files:")
+        lines.append("reproduce one in Python (it imports your functions again from the folder graded):")
         lines.append("    " + REPRODUCE.replace("FILE.npz", saved[0]))
     lines.append("")
     lines += _wrap(progress_line(passing, total_functions, next_function), width, "", "  ")

@@ -154,10 +154,11 @@ def test_saved_failures_are_plain_npz_and_reproduce_in_one_line(tmp_path):
     with np.load(saved[0], allow_pickle=False) as data:  # plain arrays: no pickle needed
         assert set(data.files) >= {"layout", "args.0", "expected", "got"}
     layout, arrays = load(saved[0])
+    assert layout["folder"] == str(folder.resolve())
     assert layout["function"] == "activations.relu_derivative"
     np.testing.assert_array_equal(arrays["args.0"], [[-2.0, -0.0, 0.0, 1e-12, -1e-12, 3.0]])
     line = f'from autograder.failures import reproduce; reproduce("{saved[0]}")'
-    again = subprocess.run([sys.executable, "-c", line], cwd=folder, capture_output=True, text=True, timeout=60)
+    again = subprocess.run([sys.executable, "-c", line], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "expected 0" in again.stdout, again.stderr
 
 
