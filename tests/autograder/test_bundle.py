@@ -163,8 +163,10 @@ def test_setup_installs_into_its_own_venv_with_the_pinned_numpy(installed):
     assert os.stat(root / "source" / "solutions").st_mode & 0o077 == 0  # the reference is root's only
     bwrap_works = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
                                  capture_output=True).returncode == 0 if shutil.which("bwrap") else False
+    has_flag = "--require-sandbox" in subprocess.run([venv_python, "-m", "autograder", "check", "--help"],
+                                                     capture_output=True, text=True, cwd="/").stdout
     flags = (root / "venv" / "grader-flags").read_text()
-    assert ("--require-sandbox" in flags) == bwrap_works
+    assert ("--require-sandbox" in flags) == (bwrap_works and has_flag)
 
 
 def test_correct_and_broken_submissions(installed, tmp_path):
