@@ -202,11 +202,14 @@ class PublicReference:
         raise PublicDataError(f"no stored outputs for this replacement of {function}")
 
 
+def is_edition():
+    """Whether this installation is a student edition (it grades with the public check)."""
+    return (DATA / "expected.json").is_file()
+
+
 def edition_reference():
     """The PublicReference of this installation when it is a student edition, else None."""
-    if (DATA / "expected.json").is_file():
-        return PublicReference(DATA)
-    return None
+    return PublicReference(DATA) if is_edition() else None
 
 
 def released(reference, modules):

@@ -229,6 +229,7 @@ def test_the_stubs_score_zero_with_make_grade(installed):
 def test_make_test_runs_the_public_checks_with_pytest(installed):
     done = _run(["make", "test"], cwd=installed)  # the stubs: every item skipped as not started
     assert " skipped" in done.stdout and "Score: 0/" in done.stdout and "passed" not in done.stdout
+    assert "This is the public check" in done.stdout and "--autograder-seed" not in done.stdout
 
 
 def test_every_known_mistake_is_rejected_and_named(installed):
