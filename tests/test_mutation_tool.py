@@ -2,6 +2,7 @@
 
 The whole run is `make mutation` (minutes); these tests take seconds.
 """
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -9,8 +10,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools" / "mutation"))
-import run  # noqa: E402
-from mutants import constant_variants, mutants_of  # noqa: E402
+from mutator import constant_variants, mutants_of  # noqa: E402
+
+# run.py under a name of its own: a bare `run` could be any other test helper on sys.path.
+_spec = importlib.util.spec_from_file_location("mutation_run", ROOT / "tools" / "mutation" / "run.py")
+run = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run)
 
 SOURCE = '''
 def f(x, k=2):

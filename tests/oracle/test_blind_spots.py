@@ -1,6 +1,6 @@
 """The oracle cases reject the mutants that once kept full marks in the grader (issue 15).
 
-Each name is a single-point mutant of solutions/ built by tools/mutation/mutants.py:
+Each name is a single-point mutant of solutions/ built by tools/mutation/mutator.py:
 the wrong variants that the small-norm, tiny-gradient, floor and empty-input cases
 exist to reject. The grader's own checks are held to the same mutants by `make mutation`.
 """
@@ -15,7 +15,7 @@ from oracle_kit import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "mutation"))
-from mutants import mutants_of  # noqa: E402
+from mutator import mutants_of  # noqa: E402
 
 BLIND_SPOTS = [
     "clipping.clip_by_norm: norm + 1e-06 -> norm + 0.0",

@@ -2,7 +2,7 @@
 
     python tools/mutation/run.py [--jobs 2] [--seed N] [--sample K] [--modules m1,m2] [--list]
 
-Each mutant (tools/mutation/mutants.py) is a copy of solutions/ with one change
+Each mutant (tools/mutation/mutator.py) is a copy of solutions/ with one change
 in one module. It is graded through the public API, autograder.grade.grade, in
 the sandbox, on its module and on the modules that import it; it is KILLED when
 it loses any point there. A mutant that keeps full marks SURVIVES. Survivors
@@ -30,7 +30,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from mutants import mutants_of  # noqa: E402
+from mutator import mutants_of  # noqa: E402
 
 from autograder.mistakes import MODULES  # noqa: E402
 
