@@ -169,6 +169,8 @@ def feedback_lines(outcome, width=None, indent=""):
             lines += _inputs(outcome, width, indent) or _wrap(line, width, indent, indent + "  ")
             continue
         lines += _wrap(line, width, indent, indent + "  ")
+    if outcome.calls and not any(line.startswith("Inputs: ") for line in verdict.details):
+        lines += _inputs(outcome, width, indent)  # e.g. an initializer's fan_in, fan_out and keyword arguments
     if outcome.printed.strip():
         lines.append(f"{indent}Your code printed:")
         for printed in outcome.printed.rstrip("\n").split("\n"):
