@@ -1,6 +1,7 @@
 """`autograder release --out DIR`: write the student edition of the course, without the solutions.
 
-The edition holds the course site (docs/, mkdocs.yml, the site hooks), the exercise stubs, the grader,
+The edition holds the course site (docs/, mkdocs.yml, the site hooks), the exercise stubs (made afresh from
+solutions/ by tools/make_exercises.py, so a filled-in working copy of exercises/ never ships), the grader,
 and a student README, Makefile and pyproject.toml. It has no solutions/, no tests/, no tools/ and no
 benchmarks/. Its grader runs the public check (autograder/public.py): the same checks on the inputs of
 one public seed, judged against the answers the reference gave on them when this command ran, stored as
@@ -26,7 +27,7 @@ from autograder.submission import UsageError
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "autograder/public_data/expected.json"  # a folder holding this is an edition we may overwrite
 # Copied as they are (minus bytecode, caches and build products).
-COPIED = ("docs", "exercises", "mkdocs.yml", "site_tools/hooks", "site_tools/overrides", "autograder")
+COPIED = ("docs", "mkdocs.yml", "site_tools/hooks", "site_tools/overrides", "autograder")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store", "public_data")
 SKIPPED_DIRS = {"docs/assets/vendor"}  # MathJax, vendored by the site build itself
 
@@ -43,6 +44,9 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
     runs, manifest = public_answers(modules, int(public_seed), progress)
     for name in COPIED:
         _copy(ROOT / name, out / name)
+    (out / "exercises").mkdir()
+    for name, text in fresh_stubs().items():  # never the working copy: an instructor may have filled it in
+        (out / "exercises" / name).write_text(text)
     for module in MODULES:
         path = Path("autograder/mistakes") / f"{module}.py"
         (out / path).write_text(stub_mistakes((ROOT / path).read_text()))
@@ -65,6 +69,16 @@ def _empty(out):
             if entry.name != ".git":
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     out.mkdir(parents=True, exist_ok=True)
+
+
+def fresh_stubs():
+    """{file name: stub text} made from solutions/ now, by tools/make_exercises.py (exercises/ is made so too)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.expected_stubs()
 
 
 def _copy(source, target):
