@@ -9,6 +9,7 @@ file (a helper the exercises import) regrades everything.
 """
 import dataclasses
 import os
+import re
 import secrets
 import sys
 import time
@@ -37,13 +38,30 @@ def snapshot(folder):
     return found
 
 
-def changed_modules(before, after, selected):
-    """The selected modules to regrade between two snapshots: the changed contract files', or all of them
-    when another .py file changed (the exercises may import it)."""
+def changed_modules(before, after, selected, folder=None):
+    """The selected modules to regrade between two snapshots: those whose file changed, and those whose
+    source imports a changed file (layers.py imports activations.py); all of them when a .py file that is
+    no exercise module changed (a helper any module may use)."""
     names = {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
     if any(name[:-3] not in MODULES for name in names):
         return tuple(selected)
-    return tuple(m for m in selected if f"{m}.py" in names)
+    changed = {name[:-3] for name in names}
+    sources = {m: _source(folder, m) for m in MODULES} if folder is not None else {}
+    grown = True
+    while grown:  # what imports a changed module changes too, transitively
+        grown = False
+        for module, text in sources.items():
+            if module not in changed and any(re.search(rf"^\s*(?:import|from)\s+{m}\b", text, re.M) for m in changed):
+                changed.add(module)
+                grown = True
+    return tuple(m for m in selected if m in changed)
+
+
+def _source(folder, module):
+    try:
+        return (Path(folder) / f"{module}.py").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def merge(outcomes, order, latest):
@@ -72,7 +90,7 @@ def watch(args, out=sys.stdout, rounds=None):
     try:
         while rounds is None or graded < rounds:
             now = snapshot(folder)
-            todo = selection.modules if not reports else changed_modules(before, now, selection.modules)
+            todo = selection.modules if not reports else changed_modules(before, now, selection.modules, folder)
             before = now
             if not todo:
                 time.sleep(POLL_SECONDS)

@@ -193,6 +193,8 @@ def test_watch_regrades_only_the_saved_module_and_keeps_the_rest(tmp_path):
                                  ("activations", "losses")) == ("losses",)
     assert watch.changed_modules({"helper.py": 1}, {"helper.py": 2}, ("activations", "losses")) == (
         "activations", "losses")  # a helper may be imported by any module
+    assert watch.changed_modules({"losses.py": 1}, {"losses.py": 2}, ("activations", "losses", "layers"),
+                                 ROOT / "exercises") == ("losses", "layers")  # layers.py imports losses
     folder = write_solutions(tmp_path / "sub")
     out = io.StringIO()
     args = Namespace(path=str(folder), modules="activations,losses", seed=1, timeout=5.0, brief=True)
