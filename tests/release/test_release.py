@@ -13,6 +13,7 @@ cache would be, so the site build takes seconds, not minutes; the pages are buil
 own notebooks either way.
 """
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -274,3 +275,34 @@ def test_the_site_builds_and_shows_no_reference_code(installed):
     found, compiled = leaks(site, reference_bodies())
     assert compiled == []
     assert {name for _, name in found} <= {name for _, name in TAUGHT}
+
+
+def test_stored_values_come_back_as_they_went_in_and_objects_are_refused(tmp_path):
+    value = {"out": (np.arange(6.0).reshape(2, 3), [1, 2.5, None, True, "text"]), "edge": [math.inf, -math.inf],
+             "raised": ValueError("mode must be fan_in or fan_out"), "flag": np.bool_(True)}
+    public.save(tmp_path, {"note": 1}, {"run": {"c0": value}})
+    tree = json.loads((tmp_path / "expected.json").read_text())
+    with np.load(tmp_path / "expected.npz", allow_pickle=False) as npz:
+        back = public.from_tree(tree["runs"]["run"]["c0"], {name: npz[name] for name in npz.files})
+    np.testing.assert_array_equal(back["out"][0], value["out"][0])
+    assert type(back["out"]) is tuple and back["out"][1] == value["out"][1] and back["edge"] == value["edge"]
+    assert isinstance(back["raised"], Exception) and "ValueError: mode must be" in str(back["raised"])
+    assert back["flag"] is np.True_
+    with pytest.raises(public.PublicDataError, match="dtype object"):
+        public.to_tree(np.array([{"a": 1}], dtype=object), {})
+    with pytest.raises(public.PublicDataError, match="set cannot be stored"):
+        public.to_tree({1, 2}, {})
+
+
+def test_a_mistakes_weights_keep_their_law_when_stored_as_order_statistics():
+    from autograder import stats
+
+    rng = np.random.default_rng(3)
+    weights = rng.normal(0.0, 0.05, size=(300, 200))
+    arrays = {}
+    back = public.from_tree(public.to_tree(public.LawSample(weights), arrays), arrays)
+    assert back.shape == weights.shape and sum(a.size for a in arrays.values()) == public.LAW_POINTS
+    same, threshold = stats.two_sample_distance(weights.ravel(), back.ravel())
+    assert same < 2.0 / public.LAW_POINTS < threshold
+    other, _ = stats.two_sample_distance(rng.normal(0.0, 0.05**2, size=60000), back.ravel())
+    assert other > threshold  # a different law is still told apart
