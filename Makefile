@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test mutation serve site notebooks grade release bench bench-site clean
+.PHONY: help install test test-portable mutation serve site notebooks grade release bench bench-site clean
 
 # Material for MkDocs prints a banner about MkDocs 2 on every build; the course pins MkDocs 1.
 export NO_MKDOCS_2_WARNING := 1
@@ -27,6 +27,11 @@ TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONHAS
 
 test: $(STAMP)  ## run the whole test suite: unit, oracle, grader, site (strict build, browser), notebooks (nbval)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env tests docs
+
+# The notebooks again with PyTorch's portable kernels (no AVX2 or AVX-512), as on another CPU: what they print
+# must not depend on the machine's vector unit, and the claims they assert must hold there too.
+test-portable: $(STAMP)  ## run every notebook under nbval with PyTorch's portable CPU kernels (ATEN_CPU_CAPABILITY=default)
+	$(TEST_ENV) ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env docs
 
 # Every single-point mutant of solutions/ must lose marks or be argued equivalent in tools/mutation/equivalent.txt.
 mutation: $(STAMP)  ## mutation test of the grader: score per module, survivors listed, fails on a blind spot
