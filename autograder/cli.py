@@ -4,9 +4,11 @@ import os
 import shlex
 import sys
 
+from autograder.sandbox.isolation import MODES, SandboxUnavailable, check_namespaces
 from autograder.assignment import load_points, parse_modules, weigh_report
 from autograder.sandbox.runner import Limits, become_subreaper
 from autograder.selection import resolve
+from autograder.safe_text import safe
 from autograder.submission import UsageError
 
 
@@ -26,6 +28,14 @@ def _positive(kind):
     return parse
 
 
+def _isolation_options(command):
+    command.add_argument("--isolation", choices=MODES, default="auto",
+                         help="namespaces: bubblewrap sandbox (required); process: rlimits only; "
+                              "auto (default): namespaces where this host allows them")
+    command.add_argument("--require-sandbox", action="store_const", const="namespaces", dest="isolation",
+                         help="refuse to grade without the namespace sandbox (same as --isolation namespaces)")
+
+
 def build_parser():
     parser = _Parser(prog="autograder", description="Grade the course's NumPy exercises.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -43,6 +53,7 @@ def build_parser():
     _assignment_options(check, "--only", "--modules")
     check.add_argument("--fail-under", metavar="SCORE", type=_score_threshold,
                        help="exit 1 when the score is below SCORE (points, or a percentage such as 100%%)")
+    _isolation_options(check)
     check.add_argument("--save-failures", metavar="DIR",
                        help="write each failing call to DIR as a .npz file (inputs, expected, got)")
 
@@ -52,6 +63,7 @@ def build_parser():
     watch.add_argument("--seed", type=int, help="the same random inputs on every run (default: one seed per session)")
     watch.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds, help="seconds allowed per call")
     watch.add_argument("--brief", action="store_true", help="the table only, without explanations")
+    _isolation_options(watch)
 
     batch = commands.add_parser("batch", help="grade every folder and .zip in DIR into a CSV")
     batch.add_argument("dir", help="folder holding one submission per entry")
@@ -66,6 +78,7 @@ def build_parser():
                        help="also write a file this gradebook imports as it is (needs --roster)")
     batch.add_argument("--regrade", metavar="NAME[,NAME]", default="",
                        help="grade these submissions again, replacing their rows")
+    _isolation_options(batch)
 
     bundle = commands.add_parser("bundle", help="write a Gradescope autograder zip")
     bundle.add_argument("--out", required=True, metavar="FILE.zip")
@@ -120,11 +133,15 @@ def main(argv=None):
         if args.command == "batch":
             from autograder.batch import Interrupted, run_batch
 
+            if args.isolation == "namespaces":
+                check_namespaces()  # refuse the whole class at once, not each submission
+
             regrade = [name.strip() for name in args.regrade.split(",") if name.strip()]
             try:
                 return run_batch(args.dir, args.out, jobs=args.jobs, limits=Limits(call_seconds=args.timeout),
                                  user=args.user, modules=modules, points=points, roster=args.roster,
-                                 export=None if args.format == "plain" else args.format, regrade=regrade)
+                                 export=None if args.format == "plain" else args.format, regrade=regrade,
+                                 isolation_mode=args.isolation)
             except Interrupted as stop:
                 # Exit at once: the grading processes are already gone, and waiting for the pool's
                 # bookkeeping threads at interpreter exit is what used to hang after Ctrl-C.
@@ -146,6 +163,9 @@ def main(argv=None):
     except UsageError as error:
         sys.stderr.write(f"autograder: error: {error}\n")
         return 2
+    except SandboxUnavailable as error:
+        sys.stderr.write(f"autograder: error: the namespace sandbox is required but unavailable: {error}\n")
+        return 3
     except KeyboardInterrupt:
         sys.stderr.write("autograder: interrupted\n")
         return 130
@@ -160,9 +180,21 @@ def _check(args):
     selection = resolve(args.path, args.modules)
     points = load_points(args.points, selection.modules)
     become_subreaper()
-    result = grade(selection.path, seed=args.seed, limits=Limits(call_seconds=args.timeout), python=args.python,
-                   user=args.user, parallel=os.cpu_count() or 1, modules=selection.modules, functions=selection.functions)
-    result = weigh_report(result, points)
+    try:
+        result = grade(selection.path, seed=args.seed, limits=Limits(call_seconds=args.timeout), python=args.python,
+                       user=args.user, parallel=os.cpu_count() or 1, isolation_mode=args.isolation,
+                       modules=selection.modules, functions=selection.functions)
+        result = weigh_report(result, points)
+    except (UsageError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # noqa: BLE001 - the grader's own failure must still leave a results.json
+        message = f"the grader failed: {type(error).__name__}: {error}"
+        if args.json:
+            report.write_error_json(message, args.json)
+        if isinstance(error, SandboxUnavailable):
+            raise
+        sys.stderr.write(f"autograder: error: {safe(message)}\n")
+        return 1
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     saved = []
     if args.save_failures:
