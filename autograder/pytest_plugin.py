@@ -20,7 +20,6 @@ collects nothing from it.
 """
 import fnmatch
 import os
-import secrets
 from pathlib import Path
 
 import pytest
@@ -48,7 +47,9 @@ def pytest_configure(config):
         config._autograder_seed = worker["autograder_seed"]  # one seed for all xdist workers
     else:
         seed = config.getoption("autograder_seed")
-        config._autograder_seed = secrets.randbits(32) if seed is None else seed
+        from autograder.public import draw_seed  # here, not at the top: plugin loading stays free of NumPy
+
+        config._autograder_seed = draw_seed() if seed is None else seed  # never a public seed
     config._autograder_graders = {}
     _scores.clear()
 
