@@ -132,11 +132,17 @@ def from_tree(node, arrays):
     raise PublicDataError("malformed public data")
 
 
-def save(folder, manifest, runs):
-    """Write expected.json and expected.npz: `runs` is {run key: {call id: output}}."""
+def pack(manifest, runs):
+    """(JSON tree, {name: array}) of the manifest and `runs` = {run key: {call id: output}}."""
     arrays = {}
     tree = dict(manifest, runs={key: {cid: to_tree(v, arrays) for cid, v in outputs.items()}
                                 for key, outputs in runs.items()})
+    return tree, arrays
+
+
+def save(folder, manifest, runs, packed=None):
+    """Write expected.json and expected.npz (from `packed`, when pack() was already called)."""
+    tree, arrays = packed or pack(manifest, runs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "expected.json").write_text(json.dumps(tree, indent=None, separators=(",", ":")) + "\n")

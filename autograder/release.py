@@ -40,8 +40,12 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
     if not (ROOT / "solutions").is_dir():
         raise UsageError("release needs the instructor repository (its solutions/): this is a student edition")
     out = Path(out)
-    _empty(out)
+    inside = out.resolve().is_relative_to(ROOT) and not out.resolve().is_relative_to(ROOT / "build")
+    if inside:  # it would copy itself (docs/edition/docs/...) or mix with the instructor's files
+        raise UsageError(f"{out} is inside the instructor repository: write the edition under build/ or elsewhere")
     runs, manifest = public_answers(modules, int(public_seed), progress)
+    packed = public.pack(manifest, runs)  # anything that cannot be stored fails here, before out is touched
+    _empty(out)
     for name in COPIED:
         _copy(ROOT / name, out / name)
     (out / "exercises").mkdir()
@@ -50,7 +54,7 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
     for module in MODULES:
         path = Path("autograder/mistakes") / f"{module}.py"
         (out / path).write_text(stub_mistakes((ROOT / path).read_text()))
-    public.save(out / "autograder/public_data", manifest, runs)
+    public.save(out / "autograder/public_data", manifest, runs, packed)
     (out / "README.md").write_text(README.replace("@MODULES@", ", ".join(modules)))
     (out / "Makefile").write_text(MAKEFILE)
     (out / "pyproject.toml").write_text(pyproject())

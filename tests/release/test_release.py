@@ -167,6 +167,9 @@ def test_release_refuses_bad_arguments_in_one_line(tmp_path):
         assert done.returncode == 2 and message in done.stderr and done.stderr.count("\n") == 1
     done = _release(tmp_path / "mine")
     assert done.returncode == 2 and "not empty" in done.stderr
+    done = _release(ROOT / "docs" / "edition")
+    assert done.returncode == 2 and "inside the instructor repository" in done.stderr
+    assert not (ROOT / "docs" / "edition").exists()
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
