@@ -79,7 +79,7 @@ def _mini_site(root: Path, with_hook: bool) -> None:
     # hooks that belong to other features may expect course files this small site lacks
     config["hooks"] = [h for h in config["hooks"] if Path(h).name in
                        ("vendor_mathjax.py", "notebook_pages.py", "notebook_css.py", "toc_maths.py",
-                        "dirty_reload.py", "exercise_api.py")]
+                        "dirty_reload.py", "search_cache.py", "exercise_api.py")]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copytree(REPO / "site_tools", root / "site_tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "docs/assets", root / "docs/assets", ignore=shutil.ignore_patterns("vendor"))
