@@ -130,6 +130,12 @@ def main(argv=None):
             return 0
         modules = parse_modules(args.modules)
         points = load_points(args.points, modules)
+        if args.command in ("bundle", "classroom"):
+            from autograder.public import is_edition
+
+            if is_edition():  # the bundle and the template carry the reference: a student edition has none
+                raise UsageError(f"{args.command} needs the instructor repository (its solutions/), "
+                                 "not a student edition")
         if args.command == "batch":
             from autograder.batch import Interrupted, run_batch
 

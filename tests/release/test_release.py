@@ -211,6 +211,14 @@ def installed(edition, tmp_path_factory):
     return folder
 
 
+def test_instructor_commands_refuse_in_the_edition(edition):
+    for command in (["bundle", "--out", "../hw.zip"], ["classroom", "--out", "../template"]):
+        done = _run([sys.executable, "-m", "autograder", *command], cwd=edition, check=False)
+        assert done.returncode == 2 and "not a student edition" in done.stderr, done.stderr
+    done = _run([sys.executable, "-m", "autograder", "release", "--out", "../again"], cwd=edition, check=False)
+    assert done.returncode == 2 and "this is a student edition" in done.stderr
+
+
 def test_the_installed_grader_is_the_editions_own(installed):
     python = str(installed / ".venv" / "bin" / "python")
     where = _run([python, "-c", "import autograder; print(autograder.__file__)"], cwd="/").stdout
