@@ -2,6 +2,7 @@
 
     grading latency   autograder check solutions / exercises, wall clock, median of 5
     batch throughput  N copies of the solutions graded with --jobs 1 and --jobs 2
+    student edition   make release, and autograder check inside the edition over python -c "import numpy"
     site build        clean build with every notebook executed, a rebuild with nothing changed, the
                       built site's size and largest page, and make serve's first page and reloads
 
