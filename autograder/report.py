@@ -133,7 +133,6 @@ def text(report, color=False, details=True, replay=None, saved=()):
         lines.append("reproduce one in Python (it imports your functions again from the folder graded):")
         lines.append("    " + REPRODUCE.replace("FILE.npz", saved[0]))
     lines.append("")
-    lines += _wrap(progress_line(passing, total_functions, next_function), width, "", "  ")
     if report.isolation:
         lines += [paint(DIM, line) for line in _wrap(f"isolation: {report.isolation}", width, "", "  ")]
     replay = replay or f"autograder check {report.path}"
@@ -142,6 +141,8 @@ def text(report, color=False, details=True, replay=None, saved=()):
     else:
         lines += [paint(DIM, line) for line in
                   _wrap(f"seed {report.seed}: replay exactly with  {replay} --seed {report.seed}", width, "", "  ")]
+    lines.append("")
+    lines += _wrap(progress_line(passing, total_functions, next_function), width, "", "  ")  # last: what to do next
     # Everything above may quote the submission (exception names, messages, file names): no control codes.
     return "\n".join(_keep_codes(line, color) for line in lines)
 
