@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--verbose", action="store_true", help="show the notebook and mkdocs output")
     ap.add_argument("--loop-only", action="store_true",
-                    help="measure only the make serve figures, with a copy of build/mkdocs-jupyter-cache")
+                    help="measure only the make serve figures, with a copy of the working tree's build caches")
     args = ap.parse_args(argv)
 
     py = sys.executable
@@ -153,9 +153,13 @@ def main(argv: list[str] | None = None) -> int:
             elif src.is_file():
                 shutil.copy2(src, work / name)
         if args.loop_only:
-            cache = REPO / "build" / "mkdocs-jupyter-cache"
-            if cache.is_dir():
-                shutil.copytree(cache, work / "build" / "mkdocs-jupyter-cache")
+            # the caches a previous build in the working tree left (notebook HTML, search entries)
+            for cache in (REPO / "build" / "mkdocs-jupyter-cache", REPO / "build" / "search-entries.json"):
+                if cache.is_dir():
+                    shutil.copytree(cache, work / "build" / cache.name)
+                elif cache.is_file():
+                    (work / "build").mkdir(exist_ok=True)
+                    shutil.copy2(cache, work / "build" / cache.name)
             rows = {k: round(v, 1) for k, v in authoring_loop(work, quiet).items()}
             print_rows(rows, args.json)
             return 0
