@@ -51,6 +51,7 @@ def pytest_configure(config):
 
         config._autograder_seed = draw_seed() if seed is None else seed  # never a public seed
     config._autograder_graders = {}
+    config._autograder_broken = {}  # file -> node ID of the item that reported why it cannot be imported
     _scores.clear()
 
 
@@ -151,6 +152,14 @@ class GradedCheck(pytest.Item):
             needs = outcome.verdict.summary.split("it needs ")[-1].split(",")[0]
             reason = "not started" if how == "not started" else f"waiting for {needs} (not started)"
             raise pytest.skip.Exception(reason, _use_item_location=True)
+        if how in ("import", "missing"):
+            # A module that cannot be imported fails once, with its error and line; its other items are
+            # skipped with a pointer to that failure (they score 0 all the same).
+            reported = self.config._autograder_broken
+            if self.path in reported:
+                raise pytest.skip.Exception(f"{self.path.name} cannot be imported: see {reported[self.path]}",
+                                            _use_item_location=True)
+            reported[self.path] = self.nodeid
         raise Failed("\n".join(feedback_lines(outcome, indent="")))
 
     def repr_failure(self, excinfo, style=None):

@@ -115,3 +115,13 @@ def test_folders_not_named_on_the_command_line_collect_nothing():
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "::" not in done.stdout, done.stdout
     assert (ROOT / "tests/autograder/alternatives/style_layout/activations.py").is_file()  # there is a file to skip
+
+
+def test_a_module_that_cannot_be_imported_fails_once_with_its_line(submission):
+    path = submission / "sub" / "losses.py"
+    path.write_text(path.read_text() + "\ndef broken(:\n")
+    done = pytest_run("sub/losses.py", "-q", "-rs", cwd=submission)
+    assert "1 failed" in done.stdout and "skipped" in done.stdout
+    assert done.stdout.count("SyntaxError") == 1 and re.search(r"SyntaxError: .*line \d+", done.stdout)
+    assert "losses.py cannot be imported: see sub/losses.py::" in done.stdout
+    assert "losses.py  0/15" in done.stdout
