@@ -29,7 +29,7 @@ _DEFAULT = re.compile(r'(os\.environ\.get\("COURSE_SITE_URL", )"[^"\\]*"')
 
 
 def with_site_url(nb: dict, site_url: str) -> tuple[dict, int]:
-    """The notebook with `site_url` as the COURSE_SITE_URL default, and how many lines changed."""
+    """The notebook with `site_url` as the COURSE_SITE_URL default, and how many cells changed."""
     changed = 0
     literal = json.dumps(site_url)  # a Python string literal too: a URL has no quote or backslash to escape
     for cell in nb.get("cells", []):
@@ -37,10 +37,10 @@ def with_site_url(nb: dict, site_url: str) -> tuple[dict, int]:
             continue
         src = cell.get("source", "")
         text = "".join(src) if isinstance(src, list) else src
-        new, n = _DEFAULT.subn(lambda m: m.group(1) + literal, text)
-        if n:
+        new = _DEFAULT.sub(lambda m: m.group(1) + literal, text)
+        if new != text:  # a copy stamped by an earlier build (dirty reload) is left as it is
             cell["source"] = new
-            changed += n
+            changed += 1
     return nb, changed
 
 

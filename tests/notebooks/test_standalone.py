@@ -119,6 +119,7 @@ def test_download_copies_fetch_from_the_site_they_come_from():
     stamped, changed = with_site_url(nb, "https://course.example.org/dl/")
     assert changed == 1
     assert 'os.environ.get("COURSE_SITE_URL", "https://course.example.org/dl/")' in code_of(stamped)
+    assert with_site_url(stamped, "https://course.example.org/dl/")[1] == 0   # a stamped copy is left alone
     assert with_site_url(json.loads((DOCS / "ann/notebooks/backprop-by-hand.ipynb").read_text()), "https://x/")[1] == 0
 
 
