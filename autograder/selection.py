@@ -32,9 +32,14 @@ def parse_only(text):
     if text is None:
         return MODULES, None
     names = [name.strip().removesuffix(".py") for name in str(text).split(",") if name.strip()]
+    known = graded_functions()
+    by_target = {}
+    for function in known:
+        by_target.setdefault(function.split(".")[1], []).append(function)
+    # A bare function name (relu_derivative) stands for its module's function when only one module has it.
+    names = [by_target[n][0] if n not in MODULES and len(by_target.get(n, ())) == 1 else n for n in names]
     whole = [name for name in names if "." not in name]
     parts = [name for name in names if "." in name]
-    known = graded_functions()
     for name in parts:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)

@@ -120,6 +120,12 @@ def test_a_misspelt_selection_is_one_line(only, message):
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
 
 
+def test_a_bare_function_name_selects_that_function():
+    assert parse_only("relu_derivative") == (("activations",), frozenset({"activations.relu_derivative"}))
+    modules, functions = parse_only("losses,clip_by_norm")
+    assert modules == ("losses", "clipping") and "clipping.clip_by_norm" in functions and "losses.mse" in functions
+
+
 def test_a_narrowed_run_draws_the_same_inputs_as_the_full_one(tmp_path):
     folder = with_source(tmp_path / "sub", "activations", RELU_ONE_AT_ZERO)
     full = grade(folder, seed=11, modules=("activations",))
