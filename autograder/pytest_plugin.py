@@ -31,12 +31,9 @@ SCORE_KEY = "autograder"
 
 def pytest_addoption(parser):
     group = parser.getgroup("autograder", "graded exercises (autograder)")
-    try:
-        group.addoption("--autograder-seed", "--seed", dest="autograder_seed", type=int, default=None,
-                        help="replay the random inputs of an earlier run (the summary prints the seed)")
-    except ValueError:  # another plugin owns --seed
-        group.addoption("--autograder-seed", dest="autograder_seed", type=int, default=None,
-                        help="replay the random inputs of an earlier run (the summary prints the seed)")
+    # Not plain --seed: a project's own conftest.py may define that, and two definitions are an error.
+    group.addoption("--autograder-seed", dest="autograder_seed", type=int, default=None,
+                    help="replay the random inputs of an earlier run (the summary prints the seed)")
     group.addoption("--autograder-timeout", dest="autograder_timeout", type=float, default=None,
                     help="seconds allowed per call of your code (default: the grader's)")
 
