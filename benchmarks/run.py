@@ -1,6 +1,7 @@
 """`make bench`: the figures the issues set targets for, printed as a table.
 
     grading latency   autograder check solutions / exercises, wall clock, median of 5
+    watch latency     autograder watch: a saved file -> its regraded report, median and worst of 5
     batch throughput  N copies of the solutions graded with --jobs 1 and --jobs 2
     student edition   make release, and autograder check inside the edition over python -c "import numpy"
     site build        clean build with every notebook executed, a rebuild with nothing changed, the
