@@ -66,7 +66,15 @@ def _functions(report):
 
 
 def _width():
-    return max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+    """The terminal's width (60 to 120 columns). Piped into `less` or `head`, stdout is no terminal, but
+    stderr usually still is: its width is the reader's."""
+    columns = shutil.get_terminal_size((0, 0)).columns  # COLUMNS, else stdout's terminal
+    if not columns:
+        try:
+            columns = os.get_terminal_size(2).columns
+        except OSError:
+            columns = 100
+    return max(60, min(columns, 120))
 
 
 PUBLIC_NOTE = ("This is the public check: fixed inputs, answers stored when this edition was released. "
