@@ -10,6 +10,9 @@ also prove the site works offline. Checked:
   formula, table and code block must be fully visible or inside a box that scrolls;
 * maths is typeset on a Markdown page and on a notebook page, also after Material's
   instant (in-page) navigation;
+* a heading's maths is typeset in the table of contents too;
+* in the dark scheme on a phone, quiz, admonition, maths and notebook-code text reach
+  WCAG AA contrast and plots keep a light background (screenshots in build/screenshots/);
 * a quiz answers a click with feedback;
 * the light/dark toggle switches the colour scheme;
 * search finds a term.
