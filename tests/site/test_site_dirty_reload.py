@@ -37,7 +37,10 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 HOOK = "site_tools/hooks/dirty_reload.py"
 BUILD_TIMEOUT = 180  # seconds a rebuild may take on a busy machine before the test gives up
-BUILT = "Documentation built in"
+# Printed after each successful rebuild. ("Documentation built in N seconds" is not
+# reliable: MkDocs drops a log message it has printed before, e.g. the same N twice.)
+REBUILT = "Reloading browsers"
+SERVING = "Serving on http"
 
 PAGES = {
     "index.md": "# Mini home\n\nThe home page of a small site.\n",
@@ -108,14 +111,18 @@ class Serve:
         for line in self.proc.stdout:
             self.lines.append(line.rstrip())
 
-    def builds(self) -> int:
-        return sum(BUILT in line for line in self.lines)
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
 
-    def wait_for_build(self, count: int) -> None:
+    def builds(self) -> int:
+        return self.count(REBUILT)
+
+    def wait_for(self, text: str, count: int) -> None:
         deadline = time.monotonic() + BUILD_TIMEOUT
-        while self.builds() < count:
+        while self.count(text) < count:
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("mkdocs serve did not finish a build:\n" + "\n".join(self.lines[-40:]))
+                time.sleep(0.5)  # let the reader thread collect the last lines
+                pytest.fail(f"mkdocs serve did not print {text!r}:\n" + "\n".join(self.lines[-40:]))
             time.sleep(0.05)
         time.sleep(0.1)  # the files are written; let the server see them
 
@@ -131,7 +138,7 @@ class Serve:
         before = self.builds()
         time.sleep(1.0)  # a distinct modification time from the last build's outputs
         write()
-        self.wait_for_build(before + 1)
+        self.wait_for(REBUILT, before + 1)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -146,7 +153,7 @@ def _author_session(root: Path) -> list[str]:
     wrong: list[str] = []
     serve = Serve(root)
     try:
-        serve.wait_for_build(1)
+        serve.wait_for(SERVING, 1)  # the first build is done
         status, home = serve.get("")
         assert status == 200 and "Mini home" in home, serve.lines[-20:]
 
