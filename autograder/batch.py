@@ -71,7 +71,7 @@ def grade_one(path, options):
 
     modules, points, grade_options = options["modules"], options["points"], options["grade"]
     try:
-        graded = grade(path, parallel=1, modules=modules, **grade_options)
+        graded = grade(path, parallel=1, modules=modules, keep_warm=True, **grade_options)
         return report.csv_row(path.name, assignment.weigh_report(graded, points), modules)
     except Exception as error:  # noqa: BLE001 - one submission must never stop the class
         return report.csv_failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}",
@@ -80,12 +80,24 @@ def grade_one(path, options):
 
 def _pool_process_init():
     """In each grading process: Ctrl-C is the batch's to handle; SIGTERM means "kill your sandboxes, now"."""
+    from multiprocessing.util import Finalize
+
+    from autograder.grade import drop_standby
+
     become_subreaper()
+    # A pool process ends with os._exit, past atexit: the sandbox kept for its next submission goes here.
+    Finalize(None, drop_standby, exitpriority=10)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_now)
 
 
 def _stop_now(signum, frame):
+    from autograder.grade import drop_standby
+
+    try:
+        drop_standby(in_use=True)  # their scratch folders too: os._exit below skips every clean-up
+    except Exception:  # noqa: BLE001 - stopping matters more than tidying
+        pass
     runner.kill_strays()  # the zygotes and every process a submission started: we are their subreaper
     os._exit(128 + signum)
 

@@ -128,6 +128,11 @@ def _array_mismatch(expected, got, rtol, atol, label):
             index = tuple(int(i) for i in np.argwhere(got != expected)[0])
             return f"{label}{list(index)} is {got[index]!r}, expected {expected[index]!r}"
         return None
+    with np.errstate(invalid="ignore", over="ignore"):
+        # Nearly every answer graded is right: one pass says so. A NaN or an infinity anywhere fails this
+        # test (NaN compares false), and the full look below finds what is wrong or rules it right.
+        if (np.abs(got - expected) <= atol + rtol * np.abs(expected)).all():
+            return None
     finite = np.isfinite(expected)
     same_special = (np.isnan(expected) & np.isnan(got)) | (~finite & (got == expected))
     bad_finite = (np.isfinite(got) != finite) | (~finite & ~same_special)

@@ -1,9 +1,9 @@
 """Grade one submission: plan the calls, run them sandboxed, judge them in this process."""
+import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -55,45 +55,105 @@ class Report:
 
 
 def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
-          reference=None, isolation_mode="auto", functions=None, checks=None):
+          reference=None, isolation_mode="auto", functions=None, checks=None, keep_warm=False):
     """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
     and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here.
 
     `functions` ("module.function" names) narrows the run to those functions' checks, and `checks`
     (indexes into all_checks()) to exactly those checks. A check draws its inputs from the seed and its
-    index among all the checks, so a narrowed run replays the same inputs as a full one."""
+    index among all the checks, so a narrowed run replays the same inputs as a full one.
+
+    `keep_warm` (batch grading) leaves a sandbox starting for this process's next grade with the same
+    options, so that its interpreter imports NumPy while this one is judged."""
     started = time.perf_counter()
-    reference = reference or default_reference()
-    # A student edition grades its public seed's inputs only; elsewhere a fresh seed is never a public one.
-    seed = public.choose_seed(reference, seed)
-    modules = public.released(reference, modules)
-    plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
-             for index, check in selected_checks(modules, functions, checks)]
-    existing_children = frozenset(runner.children_of(__import__("os").getpid(), zombies=True))
-    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
-        try:
-            found, notes = submission.prepare(path, scratch)
-            how = isolation.choose(scratch, isolation_mode, python, user)
-            if user is not None and how.kind == "process":
-                Path(scratch).chmod(0o755)  # the unprivileged worker must be able to read the copy, nothing more
-            per_module = {}
-            for check, calls in plans:
-                if check.module in found:
-                    per_module.setdefault(check.module, []).extend(calls)
-            observations = {}
-            # The sandbox is started here, in this thread: bwrap's --die-with-parent follows the thread.
-            with runner.Sandbox(scratch, limits, how, user) as sandbox, \
-                    ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-                if per_module:
-                    _start(sandbox)
-                jobs = [pool.submit(runner.run_module, sandbox, module, calls) for module, calls in per_module.items()]
-                for job in jobs:
-                    observations.update(job.result())
-        finally:
-            runner.kill_strays(keep=existing_children)
+    options = (limits, python, user, isolation_mode)
+    # Started first: the sandbox's interpreter imports NumPy while the inputs are drawn and the files copied.
+    standby = _claim_standby(options) or _Standby(*options)
+    _in_use.add(standby)
+    existing_children = frozenset(runner.children_of(os.getpid(), zombies=True)) - {standby.sandbox.pid}
+    try:
+        reference = reference or default_reference()
+        # A student edition grades its public seed's inputs only; elsewhere a fresh seed is never a public one.
+        seed = public.choose_seed(reference, seed)
+        modules = public.released(reference, modules)
+        plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
+                 for index, check in selected_checks(modules, functions, checks)]
+        found, notes = submission.prepare(path, standby.scratch)
+        isolation.hand_over(standby.how, standby.scratch)
+        per_module = {}
+        for check, calls in plans:
+            if check.module in found:
+                per_module.setdefault(check.module, []).extend(calls)
+        observations = {}
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            if per_module:
+                _start(standby.sandbox)
+            jobs = [pool.submit(runner.run_module, standby.sandbox, module, calls)
+                    for module, calls in per_module.items()]
+            for job in jobs:
+                observations.update(job.result())
+    finally:
+        _in_use.discard(standby)
+        standby.close()
+        runner.kill_strays(keep=existing_children)
+    if keep_warm:
+        _keep_standby(options)
     outcomes = [_outcome(check, calls, observations, reference, found) for check, calls in plans]
-    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, how.summary,
+    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, standby.how.summary,
                   public=getattr(reference, "public_seed", None) is not None)
+
+
+class _Standby:
+    """A scratch folder and a sandbox on it, started before the submission is copied in.
+
+    The sandbox's zygote sees the folder only when it forks a worker, so the files may arrive after it
+    starts; the sandbox is started in the calling thread (bwrap's --die-with-parent follows the thread)."""
+
+    def __init__(self, limits, python, user, isolation_mode):
+        self.folder = tempfile.TemporaryDirectory(prefix="autograder-")
+        self.scratch = self.folder.name
+        try:
+            self.how = isolation.choose(self.scratch, isolation_mode, python, user)
+            if user is not None and self.how.kind == "process":
+                os.chmod(self.scratch, 0o755)  # the unprivileged worker must be able to read the copy, nothing more
+            self.sandbox = runner.Sandbox(self.scratch, limits, self.how, user)
+            self.sandbox.start()
+        except BaseException:
+            self.folder.cleanup()
+            raise
+
+    def close(self):
+        self.sandbox.__exit__(None, None, None)
+        self.folder.cleanup()
+
+
+_standby = {}  # options -> the _Standby a batch grading process keeps for its next submission
+_in_use = set()  # the _Standby grading a submission now
+
+
+def _claim_standby(options):
+    found = _standby.pop(options, None)
+    drop_standby()  # any other was made for other options: of no use now
+    if found is not None and found.sandbox.alive():
+        return found
+    if found is not None:
+        found.close()
+    return None
+
+
+def drop_standby(in_use=False):
+    """Stop the sandbox kept for a next grade, and remove its folder (when a grading process ends);
+    with `in_use`, the one grading now too (when the process is told to stop at once)."""
+    for standby in [*_standby.values(), *(_in_use if in_use else ())]:
+        standby.close()
+    _standby.clear()
+
+
+def _keep_standby(options):
+    try:
+        _standby[options] = _Standby(*options)
+    except Exception:  # noqa: BLE001 - only a head start: the next grade starts its own and reports any error
+        pass
 
 
 def selected_checks(modules=MODULES, functions=None, checks=None):
@@ -114,7 +174,7 @@ def _outcome(check, calls, observations, reference, found):
 
 def _start(sandbox):
     try:
-        sandbox.zygote()
+        sandbox.zygote()  # waits until it is ready
     except runner.WorkerFailed:
         pass  # each module's worker will try again, and say so in its own feedback
 

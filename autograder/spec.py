@@ -6,6 +6,7 @@ the oracle is and how close is close enough. It turns into worker calls
 (`judge`) entirely in the trusted process, naming a known mistake when the
 wrong answer is exactly what that mistake computes.
 """
+import functools
 import inspect
 import math
 from dataclasses import dataclass, field
@@ -85,12 +86,17 @@ def _side_effect(call, observation):
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _parameter_names(function):
+    try:
+        return list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
 def _shapes(function, args, kwargs):
     """'z: (4, 7), negative_slope=0.2' for the feedback."""
-    try:
-        names = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        names = [f"arg{i}" for i in range(len(args))]
+    names = _parameter_names(function) or [f"arg{i}" for i in range(len(args))]
     parts = []
     for name, value in list(zip(names, args)) + list(kwargs.items()):
         if type(value) is np.ndarray:
@@ -166,7 +172,6 @@ class ValueCheck(Check):
         failed = _failure(observation, self.function)
         if failed:
             return failed
-        checked = f"Inputs: {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
         expected = reference.run(calls)[main.id]
         got = observation.get("value")
         side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
@@ -176,6 +181,7 @@ class ValueCheck(Check):
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, got)
+        checked = f"Inputs: {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
         return _named(False, problem, [checked], found)
 
     def recognise(self, calls, observation, reference, got):

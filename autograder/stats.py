@@ -24,12 +24,23 @@ ALPHA = 1e-7
 
 
 def _erf(x):
-    """erf, vectorised (Abramowitz & Stegun 7.1.26): absolute error below 1.5e-7, far under any KS threshold."""
-    sign = np.sign(x)
-    x = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))
+    """erf, vectorised (Abramowitz & Stegun 7.1.26): absolute error below 1.5e-7, far under any KS threshold.
+
+    Computed in place in two buffers: it runs on every draw of every initializer check."""
+    a = np.abs(x)
+    t = np.multiply(a, 0.3275911)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = np.multiply(t, 1.061405429)
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += c
+        poly *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    a *= poly
+    np.subtract(1.0, a, out=a)
+    return np.copysign(a, x, out=a)
 
 
 def dkw_epsilon(n, alpha=ALPHA):
@@ -43,10 +54,12 @@ def cdf(kind, scale, x):
 
 
 def ks_statistic(sample, kind, scale):
-    x = np.sort(sample)
+    x = np.sort(sample, axis=None)
     n = x.size
     f = cdf(kind, scale, x)
-    return float(max(np.max(np.arange(1, n + 1) / n - f), np.max(f - np.arange(n) / n)))
+    below = np.arange(n, dtype=np.float64)
+    below /= n  # the empirical CDF just below each draw; (i + 1) / n just above it
+    return float(max(np.max(below - f) + 1.0 / n, np.max(f - below)))
 
 
 def law_mismatch(sample, kind, scale):

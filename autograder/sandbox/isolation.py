@@ -164,8 +164,6 @@ def namespace_isolation(scratch, python=None):
     if as_root:
         uid = UID_BASE + (os.getpid() << 6) + next(_sandbox_counter) % 64
         os.chown(scratch, uid, uid)
-        for entry in os.scandir(scratch):
-            os.chown(entry.path, uid, uid, follow_symlinks=False)
     who = f"uid {uid}" if as_root else "the grader's uid in a user namespace"
     return Isolation(
         kind="namespaces",
@@ -189,6 +187,13 @@ def _probe(interp, as_root):
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1][:200]
         raise SandboxUnavailable(f"bubblewrap cannot create namespaces here ({reason})")
+
+
+def hand_over(how, scratch):
+    """Give root's sandbox uid the submission's files in `scratch` (call it once they are copied in)."""
+    if how.uid is not None:
+        for entry in os.scandir(scratch):
+            os.chown(entry.path, how.uid, how.uid, follow_symlinks=False)
 
 
 def process_isolation(python=None, user=None, reason=""):

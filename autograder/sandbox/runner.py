@@ -147,9 +147,15 @@ class Zygote:
             theirs.close()
         self.control = ours
         self.lock = threading.Lock()
-        if self._ask(None, limits.start_seconds).get("status") != "ready":
-            self.close()
-            raise WorkerFailed("the sandbox did not start")
+        self.ready = False
+
+    def wait_ready(self):
+        """Block until the zygote has imported NumPy (it starts without waiting, so the grader can work meanwhile)."""
+        if not self.ready:
+            if self._ask(None, self.limits.start_seconds).get("status") != "ready":
+                self.close()
+                raise WorkerFailed("the sandbox did not start")
+            self.ready = True
 
     def _ask(self, request, seconds, fds=()):
         """Send a request (None: only listen) and return the zygote's reply, or {} if it is not answering."""
@@ -220,13 +226,32 @@ class Sandbox:
         self._zygote = None
         self._lock = threading.Lock()
 
+    def start(self):
+        """Start the zygote and return at once: it imports NumPy while the caller prepares the submission."""
+        with self._lock:
+            if self._zygote is None:
+                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+
+    @property
+    def pid(self):
+        return self._zygote.process.pid if self._zygote is not None else None
+
+    def alive(self):
+        return self._zygote is not None and self._zygote.alive()
+
     def zygote(self):
+        """The running zygote, ready to fork workers (started again if the submission killed it)."""
         with self._lock:
             if self._zygote is not None and not self._zygote.alive():
                 self._zygote.close()
                 self._zygote = None
             if self._zygote is None:
                 self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+            try:
+                self._zygote.wait_ready()
+            except WorkerFailed:
+                self._zygote = None
+                raise
             return self._zygote
 
     def __enter__(self):
@@ -444,10 +469,13 @@ def children_of(pid, zombies=False):
         if not entry.isdigit():
             continue
         try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[-1].split()
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
         except OSError:
             continue
-        if len(fields) > 1 and int(fields[1]) == pid and (zombies or fields[0] != "Z"):
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+        fields = stat[stat.rfind(b")") + 2:].split(b" ", 2)
+        if len(fields) > 1 and fields[1].isdigit() and int(fields[1]) == pid and (zombies or fields[0] != b"Z"):
             found.append(int(entry))
     return found
 

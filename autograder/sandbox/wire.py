@@ -46,21 +46,17 @@ def encode(value, convert=None):
             replaced = convert(v)
             if replaced is not None:
                 return replaced
-        kind = type(v)
-        if v is None or kind in (bool, int, str):
-            return v
-        if kind is float:
-            return v if math.isfinite(v) else {"__float__": repr(v)}
-        if isinstance(v, np.generic) and v.dtype.str in PLAIN_DTYPES:
-            return scalar_node(v)
+        kind = type(v)  # the common kinds first: a reply holds many small nodes
         if kind is np.ndarray:
             if v.dtype.str not in PLAIN_DTYPES:
                 raise WireError(f"array of dtype {v.dtype} cannot be sent")
             blobs.append(np.ascontiguousarray(v).tobytes())
             return {"__nd__": len(blobs) - 1, "dtype": v.dtype.str, "shape": list(v.shape)}
-        if kind is Special:
-            return {"__special__": v.kind, "data": walk(v.data, depth + 1)}
-        if kind in (list, tuple):
+        if kind is float:
+            return v if math.isfinite(v) else {"__float__": repr(v)}
+        if v is None or kind is bool or kind is int or kind is str:
+            return v
+        if kind is list or kind is tuple:
             if len(v) > MAX_ITEMS:
                 raise WireError("sequence too long")
             return {"__seq__": kind.__name__, "items": [walk(x, depth + 1) for x in v]}
@@ -68,6 +64,10 @@ def encode(value, convert=None):
             if len(v) > MAX_ITEMS or not all(type(k) is str for k in v):
                 raise WireError("dict too long or with non-str keys")
             return {"__dict__": {k: walk(x, depth + 1) for k, x in v.items()}}
+        if kind is Special:
+            return {"__special__": v.kind, "data": walk(v.data, depth + 1)}
+        if isinstance(v, np.generic) and v.dtype.str in PLAIN_DTYPES:
+            return scalar_node(v)
         raise WireError(f"a {kind.__name__} cannot be sent")
 
     tree = json.dumps(walk(value, 0)).encode()
@@ -112,47 +112,55 @@ def _decode(body):
         nonlocal offset
         if depth > MAX_DEPTH:
             raise WireError("message nested too deeply")
-        if node is None or type(node) in (bool, int, float, str):
-            return node
-        if type(node) is dict and "__float__" in node:
+        kind = type(node)
+        if kind is not dict:
+            if node is None or kind is bool or kind is int or kind is float or kind is str:
+                return node
+            raise WireError("unknown node in message")
+        if "__float__" in node:
             if node["__float__"] not in NON_FINITE:
                 raise WireError("bad float")
             return NON_FINITE[node["__float__"]]
-        if type(node) is dict and "__scalar__" in node:
-            dtype, value = node["__scalar__"], node.get("value")
-            if dtype not in PLAIN_DTYPES or type(value) not in (bool, int, float, str):
-                raise WireError("bad scalar")
-            if type(value) is str:
-                if value not in NON_FINITE or np.dtype(dtype).kind != "f":
-                    raise WireError("bad scalar")
-                value = NON_FINITE[value]
-            with np.errstate(all="ignore"):
-                scalar = np.dtype(dtype).type(value)
-            if scalar.item() != value and not (scalar != scalar and value != value):
-                raise WireError("bad scalar")  # the value does not fit its dtype
-            return scalar
-        if type(node) is dict and "__nd__" in node:
+        if "__scalar__" in node:
+            return _scalar(node)
+        if "__nd__" in node:
             dtype, shape = node.get("dtype"), node.get("shape")
             if dtype not in PLAIN_DTYPES or type(shape) is not list or len(shape) > MAX_DIMS or not all(
                 type(n) is int and 0 <= n < 2**40 for n in shape
             ):
                 raise WireError("bad array header")
-            size = np.dtype(dtype).itemsize * math.prod(shape)
+            count = math.prod(shape)
+            size = np.dtype(dtype).itemsize * count
             if offset + size > len(body):
                 raise WireError("array data truncated")
-            array = np.frombuffer(body, dtype=dtype, count=math.prod(shape), offset=offset)
+            array = np.frombuffer(body, dtype=dtype, count=count, offset=offset)
             offset += size
             return array.reshape(shape).copy()
-        if type(node) is dict and "__seq__" in node and type(node.get("items")) is list:
+        if "__seq__" in node and type(node.get("items")) is list:
             items = [walk(x, depth + 1) for x in node["items"]]
             return tuple(items) if node["__seq__"] == "tuple" else items
-        if type(node) is dict and type(node.get("__dict__")) is dict:
+        if type(node.get("__dict__")) is dict:
             return {k: walk(x, depth + 1) for k, x in node["__dict__"].items()}
-        if type(node) is dict and "__special__" in node:
+        if "__special__" in node:
             return Special(node["__special__"], walk(node.get("data"), depth + 1))
         raise WireError("unknown node in message")
 
     return walk(tree, 0)
+
+
+def _scalar(node):
+    dtype, value = node["__scalar__"], node.get("value")
+    if dtype not in PLAIN_DTYPES or type(value) not in (bool, int, float, str):
+        raise WireError("bad scalar")
+    if type(value) is str:
+        if value not in NON_FINITE or np.dtype(dtype).kind != "f":
+            raise WireError("bad scalar")
+        value = NON_FINITE[value]
+    with np.errstate(all="ignore"):
+        scalar = np.dtype(dtype).type(value)
+    if scalar.item() != value and not (scalar != scalar and value != value):
+        raise WireError("bad scalar")  # the value does not fit its dtype
+    return scalar
 
 
 class Special:
