@@ -134,7 +134,21 @@ def _grade_alone(path, options):
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _load_grading_code():
+    """Import the grading code and load the reference here, once: the pool processes are forked from
+    this one and start with it loaded, instead of each compiling and loading it again."""
+    from autograder import stats
+    from autograder.checks import all_checks
+    from autograder.grade import grade  # noqa: F401
+    from autograder.reference import default_reference
+
+    all_checks()
+    default_reference()
+    stats.normal_cdf(0.0)
+
+
 def _grade_all(todo, record, jobs, options):
+    _load_grading_code()
     breaks = {}  # submission -> how many pools broke while it was waiting or being graded
     while todo:
         # A grading process can be killed (a submission may signal processes of its own user).

@@ -16,6 +16,7 @@ say HOW the law is wrong; they fail only far out (6 standard errors, a
 normal-approximation probability of 2e-9), so they never fail a correct
 submission that the exact KS test would pass.
 """
+import functools
 import math
 
 import numpy as np
@@ -23,24 +24,22 @@ import numpy as np
 ALPHA = 1e-7
 
 
-def _erf(x):
-    """erf, vectorised (Abramowitz & Stegun 7.1.26): absolute error below 1.5e-7, far under any KS threshold.
+@functools.lru_cache(maxsize=1)
+def _normal_table():
+    """The standard normal CDF on 16385 points of [-8.5, 8.5], from math.erfc (about 8 ms, once per process).
 
-    Computed in place in two buffers: it runs on every draw of every initializer check."""
-    a = np.abs(x)
-    t = np.multiply(a, 0.3275911)
-    t += 1.0
-    np.reciprocal(t, out=t)
-    poly = np.multiply(t, 1.061405429)
-    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        poly += c
-        poly *= t
-    np.multiply(a, a, out=a)
-    np.negative(a, out=a)
-    np.exp(a, out=a)
-    a *= poly
-    np.subtract(1.0, a, out=a)
-    return np.copysign(a, x, out=a)
+    Linear interpolation in it is off by at most h^2/8 * max|Phi''| = 3.3e-8, far under any KS
+    threshold; outside the grid Phi is within 1e-17 of 0 or 1, where np.interp clamps it."""
+    grid = np.linspace(-8.5, 8.5, 2**14 + 1)
+    return grid, np.array([0.5 * math.erfc(-z / math.sqrt(2.0)) for z in grid])
+
+
+def normal_cdf(z):
+    """Phi(z) for an array z (absolute error below 4e-8): one interpolation, about 3x faster than
+    evaluating a polynomial approximation of erf, which mattered because it runs on every draw of
+    every initializer check."""
+    grid, table = _normal_table()
+    return np.interp(z, grid, table)
 
 
 def dkw_epsilon(n, alpha=ALPHA):
@@ -50,7 +49,7 @@ def dkw_epsilon(n, alpha=ALPHA):
 def cdf(kind, scale, x):
     if kind == "uniform":
         return np.clip((x + scale) / (2.0 * scale), 0.0, 1.0)
-    return 0.5 * (1.0 + _erf(x / (scale * math.sqrt(2.0))))
+    return normal_cdf(x / scale)
 
 
 def ks_statistic(sample, kind, scale):

@@ -1,6 +1,6 @@
 """First lines of the zygote, before NumPy or any submission code is imported.
 
-Sent as source at the head of the worker program (see runner.WORKER_SOURCE).
+The head of the worker program (see runner.WORKER_SOURCE and runner.LOADER).
 Inside namespaces started as root, it drops to the sandbox's own unprivileged
 uid at once; it then puts NumPy's folder first on sys.path (the interpreter
 runs with -S, so nothing else installed is on it).

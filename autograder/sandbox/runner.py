@@ -6,7 +6,9 @@ every way a worker can fail (exception, exit, signal, hang, garbage on the
 pipe) into an observation for that call alone. A worker that hangs or dies is
 killed with its whole process group and replaced for the calls that remain.
 """
+import functools
 import json
+import marshal
 import math
 import os
 import select
@@ -26,6 +28,30 @@ HERE = Path(__file__).resolve().parent
 # The worker cannot import the autograder package: it gets the source of the few files it needs.
 WORKER_SOURCE = "\n".join(
     (HERE / name).read_text() for name in ("bootstrap.py", "wire.py", "probes.py", "worker.py"))
+# An interpreter like this one gets the program compiled (marshal), through its control socket:
+# compiling 600 lines costs each sandbox 10 ms of CPU, loading them 0.2 ms.
+LOADER = (
+    "import marshal, os, sys\n"
+    "fd, got = int(sys.argv[2]), b''\n"
+    "size = int.from_bytes(os.read(fd, 8), 'little')\n"
+    "while len(got) < size:\n"
+    "    chunk = os.read(fd, size - len(got))\n"
+    "    if not chunk:\n"
+    "        raise SystemExit(1)\n"
+    "    got += chunk\n"
+    "exec(marshal.loads(got), {'__name__': '__main__', '__builtins__': __builtins__})\n"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_worker():
+    code = marshal.dumps(compile(WORKER_SOURCE, "<string>", "exec"))
+    return len(code).to_bytes(8, "little") + code
+
+
+def _runs_like_this_one(python):
+    """True if `python` is this interpreter's binary, so that it reads this interpreter's marshal format."""
+    return os.path.realpath(python) == os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
 @dataclass(frozen=True)
@@ -135,7 +161,8 @@ class Zygote:
         if self.namespaced:
             for key, value in env.items():  # bwrap clears the environment
                 argv += ["--setenv", key, value]
-        argv += [isolation_.python, *flags, "-c", WORKER_SOURCE, isolation_.cwd or str(scratch),
+        compiled = _runs_like_this_one(isolation_.python)
+        argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, isolation_.cwd or str(scratch),
                  str(theirs.fileno()), limits_json, boot]
         as_user = {"user": user, "group": _group_of(user), "extra_groups": []} if user and not self.namespaced else {}
         try:
@@ -148,6 +175,11 @@ class Zygote:
         self.control = ours
         self.lock = threading.Lock()
         self.ready = False
+        if compiled:
+            try:
+                ours.sendall(_compiled_worker())  # about 45 KB: the socket buffer takes it without waiting
+            except OSError:
+                pass  # it died already; wait_ready says so
 
     def wait_ready(self):
         """Block until the zygote has imported NumPy (it starts without waiting, so the grader can work meanwhile)."""

@@ -1,8 +1,10 @@
 """The sandboxed workers: they import a submission's modules and call its functions.
 
-This file never runs inside the grader. Its source, after wire.py's and
-probes.py's, is handed to a fresh `python -I -B -c` in a scratch copy of the
-submission: a fork server (zygote) that imports NumPy once, confines imports,
+This file never runs inside the grader. Its source, after bootstrap.py's,
+wire.py's and probes.py's, becomes the program of a fresh `python -I -B` (compiled
+by the grader and sent through the control socket when that interpreter is the
+grader's own, passed with -c otherwise) in a scratch copy of the submission: a
+fork server (zygote) that imports NumPy once, confines imports,
 and forks one worker per module on request, before any submission code has
 run. A worker reads call requests on one pipe and answers on another, with
 plain data only; the grader compares and scores. Everything a worker needs
@@ -10,8 +12,8 @@ from the standard library and NumPy is bound to local names BEFORE any
 submission code runs, so monkeypatching those modules later cannot reach the
 worker's own code.
 """
-import gc
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -138,7 +140,6 @@ def zygote():
     exited = {}
     # Everything loaded so far moves to the collector's permanent generation: a forked worker's
     # collections then never touch (and so never copy) the zygote's pages.
-    gc.collect()
     gc.freeze()
     control.sendall(b'{"status": "ready"}\n')
     while True:
