@@ -11,6 +11,7 @@ Run from the repository root: python benchmarks/run.py [--submissions N] [--skip
 """
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,6 +29,24 @@ def wall(command, **kwargs):
     return time.perf_counter() - started
 
 
+def busy_cores(command):
+    """(seconds, mean number of cores busy) while `command` runs: the whole machine's CPU, from /proc/stat,
+    so that the sandboxes' processes count too (Linux only; None elsewhere)."""
+    def busy():
+        try:
+            fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return sum(fields) - fields[3] - fields[4]  # all but idle and iowait, in clock ticks
+
+    before = busy()
+    seconds = wall(command)
+    after = busy()
+    if before is None or after is None:
+        return seconds, None
+    return seconds, (after - before) / os.sysconf("SC_CLK_TCK") / seconds
+
+
 def autograder(*args):
     return [sys.executable, "-m", "autograder", *map(str, args)]
 
@@ -41,7 +60,6 @@ def isolation_in_use(klass):
 
 def ctrl_c_to_exit(klass, attempt):
     """Seconds from SIGINT (to the process group, as a terminal sends it) to the batch's exit."""
-    import os
     import signal
 
     folder = klass / f"attempt{attempt}"
@@ -88,12 +106,15 @@ def main():
         throughput = {}
         for jobs in (1, 2):
             out = Path(klass) / f"grades-{jobs}.csv"
-            seconds = wall(autograder("batch", klass, "--out", out, "--jobs", jobs))
+            seconds, cores = busy_cores(autograder("batch", klass, "--out", out, "--jobs", jobs))
             throughput[jobs] = args.submissions / seconds
             rows.append((f"batch, {args.submissions} submissions, --jobs {jobs} (submissions/s)",
-                         f"{throughput[jobs]:.1f}", ""))
+                         f"{throughput[jobs]:.1f}", ">= 3" if jobs == 2 else ""))
+            if cores is not None:
+                # One job keeps more than one core busy: its next sandbox starts while it judges.
+                rows.append((f"  cores busy during it (of {os.cpu_count()})", f"{cores:.2f}", ""))
         rows.append(("batch speed-up, 2 jobs over 1", f"{throughput[2] / throughput[1]:.2f}x", ">= 1.7x"))
-        rows.append((f"  (isolation of those batches: {isolation_in_use(klass)})", "", ">= 3/s at 2 jobs, namespaces"))
+        rows.append((f"  (isolation of those batches: {isolation_in_use(klass)})", "", ""))
 
     with tempfile.TemporaryDirectory() as klass:
         seconds = [ctrl_c_to_exit(Path(klass), attempt) for attempt in range(3)]
