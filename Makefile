@@ -1,5 +1,9 @@
 # Every target creates .venv on first use: a fresh machine needs only Python 3.11, make and git.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# .venv is made from the first of these that can make a venv: /usr/bin/python3.11 (Debian's and Ubuntu's,
+# built with PGO and LTO: grading runs about 1.3x faster than on a default pyenv build; it needs the
+# python3-venv package), then the python3.11 and the python3 on PATH. `make PYTHON=/path/to/python` overrides.
+PYTHON ?= $(shell for p in /usr/bin/python3.11 "$$(command -v python3.11)" "$$(command -v python3)"; do \
+	[ -x "$$p" ] && "$$p" -c 'import ensurepip, venv' 2>/dev/null && echo "$$p" && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
@@ -13,7 +17,10 @@ export NO_MKDOCS_2_WARNING := 1
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+NO_PYTHON := no Python 3.11 here can make a venv: install python3.11 and python3.11-venv, or run make PYTHON=/path/to/python3
+
 $(STAMP): pyproject.toml
+	@test -x $(BIN)/python || test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -53,6 +60,7 @@ GRADE_VENV := .venv-grade
 GRADE_BIN  := $(if $(wildcard $(STAMP)),$(BIN),$(GRADE_VENV)/bin)
 
 $(GRADE_VENV)/.installed-stamp: pyproject.toml
+	@test -x $(GRADE_VENV)/bin/python || test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@test -x $(GRADE_VENV)/bin/python || $(PYTHON) -m venv $(GRADE_VENV)
 	$(GRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(GRADE_VENV)/bin/python -m pip install --quiet -e . 'pytest>=8'
