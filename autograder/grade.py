@@ -110,6 +110,7 @@ class _Standby:
     starts; the sandbox is started in the calling thread (bwrap's --die-with-parent follows the thread)."""
 
     def __init__(self, limits, python, user, isolation_mode):
+        self.options = (limits, python, user, isolation_mode)
         self.folder = tempfile.TemporaryDirectory(prefix="autograder-")
         self.scratch = self.folder.name
         try:
@@ -123,18 +124,19 @@ class _Standby:
             raise
 
     def close(self):
-        self.sandbox.__exit__(None, None, None)
+        self.sandbox.close()
         self.folder.cleanup()
 
 
-_standby = {}  # options -> the _Standby a batch grading process keeps for its next submission
+_kept = None  # the _Standby a batch grading process keeps for its next submission
 _in_use = set()  # the _Standby grading a submission now
 
 
 def _claim_standby(options):
-    found = _standby.pop(options, None)
-    drop_standby()  # any other was made for other options: of no use now
-    if found is not None and found.sandbox.alive():
+    """The kept sandbox if it was made for these options and still runs; any other is dropped."""
+    global _kept
+    found, _kept = _kept, None
+    if found is not None and found.options == options and found.sandbox.alive():
         return found
     if found is not None:
         found.close()
@@ -144,14 +146,17 @@ def _claim_standby(options):
 def drop_standby(in_use=False):
     """Stop the sandbox kept for a next grade, and remove its folder (when a grading process ends);
     with `in_use`, the one grading now too (when the process is told to stop at once)."""
-    for standby in [*_standby.values(), *(_in_use if in_use else ())]:
+    global _kept
+    for standby in [*([_kept] if _kept is not None else []), *(_in_use if in_use else ())]:
         standby.close()
-    _standby.clear()
+    _kept = None
 
 
 def _keep_standby(options):
+    global _kept
+    drop_standby()
     try:
-        _standby[options] = _Standby(*options)
+        _kept = _Standby(*options)
     except Exception:  # noqa: BLE001 - only a head start: the next grade starts its own and reports any error
         pass
 

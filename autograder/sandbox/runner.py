@@ -290,6 +290,9 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
         if self._zygote is not None:
             self._zygote.close()
 

@@ -122,7 +122,11 @@ def _global_rng_snapshot():
             return lambda: (generator, words.copy())[1]  # the generator is held, so its memory stays ours
     except Exception:  # noqa: BLE001 - any surprise: the slow, documented way
         pass
-    return lambda: concatenate([get_state()[1], [get_state()[2]]])
+    def by_get_state():
+        state = get_state()
+        return concatenate([state[1], [state[2]]])
+
+    return by_get_state
 
 
 GLOBAL_RNG_SNAPSHOT = _global_rng_snapshot()  # made once, in the zygote: every worker inherits it

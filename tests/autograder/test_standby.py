@@ -34,7 +34,7 @@ def test_a_kept_sandbox_grades_the_next_submission_as_a_fresh_one(tmp_path):
         + "\nimport os\nassert not os.path.exists('only_in_first.py'), 'saw the previous submission'\n")
 
     report_a = grading.grade(first, seed=7, modules=("losses", "activations"), parallel=1, keep_warm=True)
-    (kept,) = grading._standby.values()
+    kept = grading._kept
     assert kept.sandbox.alive() and os.listdir(kept.scratch) == []
     kept.sandbox.zygote()  # ready (NumPy imported, imports confined) before B's files arrive: the worst case
     report_b = grading.grade(second, seed=7, modules=("losses", "activations"), parallel=1, keep_warm=True)
@@ -49,15 +49,15 @@ def test_a_kept_sandbox_grades_the_next_submission_as_a_fresh_one(tmp_path):
 
 def test_a_standby_for_other_options_is_dropped_not_used(tmp_path):
     grading.grade(ROOT / "solutions", seed=3, modules=("losses",), parallel=1, keep_warm=True)
-    (kept,) = grading._standby.values()
+    kept = grading._kept
     report = grading.grade(ROOT / "solutions", seed=3, modules=("losses",), parallel=1,
                            limits=runner.Limits(call_seconds=4.0))
     assert report.score == report.max_score
-    assert not grading._standby and not kept.sandbox.alive() and not Path(kept.scratch).exists()
+    assert grading._kept is None and not kept.sandbox.alive() and not Path(kept.scratch).exists()
 
 
 def test_drop_standby_stops_the_sandbox_and_removes_its_folder():
     grading.grade(ROOT / "solutions", seed=3, modules=("gradcheck",), parallel=1, keep_warm=True)
-    (kept,) = grading._standby.values()
+    kept = grading._kept
     grading.drop_standby()
     assert not kept.sandbox.alive() and not Path(kept.scratch).exists()
