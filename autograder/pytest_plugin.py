@@ -72,8 +72,8 @@ def pytest_configure_node(node):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config):
-    """The first hook after plugins load and the last before pytest imports the initial conftest.py files
-    (pytest's own implementation, which imports them, runs trylast). Refusing later would be too late."""
+    """Runs once the plugins are loaded and before pytest imports the initial conftest.py files (pytest's
+    own implementation of this hook imports them, and runs trylast); any later hook would be too late."""
     problem = _runs_code(early_config)
     if problem:
         raise pytest.UsageError(problem)
