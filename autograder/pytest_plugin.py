@@ -1,23 +1,32 @@
 """The graded checks as pytest tests: `pytest exercises` runs every check on your files, one test a check.
 
     pytest exercises                                   # every module, one item per graded check
-    pytest exercises/activations.py -k relu_derivative  # one function
-    pytest "exercises/activations.py::relu_derivative"  # the same, by node ID
+    pytest exercises/activations.py                    # one module
+    pytest "exercises/activations.py::relu_derivative"  # one function, exactly (node ID)
     pytest exercises -x --lf -q -n 2 --junitxml=out.xml  # the usual pytest options behave as usual
+
+(`-k relu_derivative` matches substrings, so it selects leaky_relu_derivative too: the node ID is exact.)
 
 Items read `exercises/activations.py::relu_derivative::at the kink: relu'(0) = 0`. A failing
 item's message is the grader's feedback (the named mistake, its fix, the inputs, what your code
-printed); a function that still raises NotImplementedError is skipped as "not started". The scores
-are the grader's, summed per module at the end, with the seed: `--autograder-seed N` replays a run.
+printed). A function whose body is still the stub's `raise NotImplementedError` is one item,
+`exercises/activations.py::relu_derivative`, that fails in one line ("not started: ..."), read from
+the file's text and never graded, so untouched stubs make the run fail (exit status 1) instead of
+passing as skipped. The scores are the grader's, summed per module at the end, with the seed:
+`--autograder-seed N` replays a run.
 
 Your code never runs inside pytest: each module is graded once, in the grader's sandbox, when its
-first item runs, and the items only report the verdicts.
+first item runs, and the items only report the verdicts. For the same reason the plugin refuses,
+before pytest loads any conftest.py, an exercise folder from which pytest itself would run code (a
+conftest.py, a package __init__.py, a test module, its own pytest settings): see _runs_code. pytest is
+a practice tool; no grading path runs it, and its results are not grades.
 
 Registered as a `pytest11` entry point of the package (or load it with `-p autograder.pytest_plugin`).
 It collects only contract modules (activations.py, ...) that sit in a folder named on the command
 line or are named there themselves, so a test run of other folders (the course's own `make test`)
 collects nothing from it.
 """
+import ast
 import fnmatch
 import os
 from pathlib import Path
@@ -48,7 +57,8 @@ def pytest_configure(config):
 
         config._autograder_seed = draw_seed() if seed is None else seed  # never a public seed
     config._autograder_graders = {}
-    config._autograder_broken = {}  # file -> node ID of the item that reported why it cannot be imported
+    # A file that cannot be imported, or a function not started, fails once: key -> node ID of that failure
+    config._autograder_reported = {}
     _scores.clear()
 
 
@@ -56,6 +66,102 @@ def pytest_configure(config):
 def pytest_configure_node(node):
     """pytest-xdist: every worker draws the same inputs."""
     node.workerinput["autograder_seed"] = node.config._autograder_seed
+
+
+# --- An exercise folder pytest would run code from is refused, before any conftest.py is imported ---------
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config):
+    """Runs once the plugins are loaded and before pytest imports the initial conftest.py files (pytest's
+    own implementation of this hook imports them, and runs trylast); any later hook would be too late."""
+    problem = _runs_code(early_config)
+    if problem:
+        raise pytest.UsageError(problem)
+
+
+def _runs_code(config):
+    """One line saying why an exercise folder named on the command line is refused, or None.
+
+    Refused: a folder (or a named contract file's folder) from which pytest itself would execute code
+    in its own process, outside the grader's sandbox:
+    - conftest.py in the folder, below it, or above it up to --confcutdir (pytest imports all of them;
+      not checked under --noconftest, which imports none);
+    - __init__.py in the folder or above it up to --confcutdir (pytest collects such a folder as a
+      package and imports its __init__.py before the package's first test);
+    - a test module below a named folder (a file matching `python_files`, default test_*.py and
+      *_test.py, other than the contract modules this plugin collects);
+    - pytest's settings file (pytest.ini, pyproject.toml, tox.ini, setup.cfg) inside the folder: its
+      addopts and pythonpath can make pytest import anything. pytest has parsed it, and imported any
+      `-p` plugin it names, before any plugin can look; a run with `-p no:autograder` skips this check
+      altogether. So this refusal protects whoever runs pytest on a folder, but only the grader's
+      sandbox is a boundary, and no grading path runs pytest.
+    """
+    namespace = config.known_args_namespace
+    here = config.invocation_params.dir
+    confcutdir = Path(os.path.abspath(here / namespace.confcutdir)) if namespace.confcutdir else None
+    for folder, walk in _exercise_folders(config):
+        found = _code_pytest_runs(folder, walk, config, confcutdir, namespace.noconftest)
+        if found:
+            path, why = found
+            return (f"autograder: {_shown(folder, here)}/ is not collected: pytest itself would run "
+                    f"{_shown(path, here)} ({why}) in its own process, outside the grader's sandbox; "
+                    f"remove it, or grade with `autograder check`")
+    return None
+
+
+def _exercise_folders(config):
+    """[(folder, walk)] for the command line's contract files (walk False) and folders holding one."""
+    here = config.invocation_params.dir
+    named = list(config.known_args_namespace.file_or_dir) or [str(here)]
+    for arg in named:
+        path = Path(os.path.abspath(here / arg.split("::")[0]))
+        if path.is_file() and path.suffix == ".py" and path.stem in MODULES:
+            yield path.parent, False
+        elif path.is_dir() and any((path / f"{module}.py").is_file() for module in MODULES):
+            yield path, True
+
+
+def _code_pytest_runs(folder, walk, config, confcutdir, noconftest):
+    """(path, why) of the first file in or around `folder` that pytest would execute or read settings
+    from, or None. Mirrors pytest's rules (_pytest/config: _loadconftestmodules, _is_in_confcutdir;
+    _pytest/main: Session.collect, Dir.collect; _pytest/python: Package.setup)."""
+    inipath = config.inipath
+    if inipath is not None and (inipath.parent == folder or folder in inipath.parents):
+        return inipath, "its pytest settings can name code to import"
+    for directory in (folder, *folder.parents):
+        if confcutdir is not None and directory in confcutdir.parents:
+            break  # pytest neither loads conftest.py files nor collects packages above --confcutdir
+        if not noconftest and (directory / "conftest.py").is_file():
+            return directory / "conftest.py", "a conftest.py"
+        if (directory / "__init__.py").is_file():
+            return directory / "__init__.py", "a package's __init__.py"
+    if not walk:
+        return None
+    skip = ["__pycache__", *config.getini("norecursedirs")]
+    patterns = config.getini("python_files")
+    seen = set()
+    for directory, subfolders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(directory)
+        if real in seen:  # a symlink loop
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders[:] = sorted(d for d in subfolders if not any(fnmatch.fnmatch(d, p) for p in skip))
+        for name in sorted(files):
+            path = Path(directory, name)
+            if name == "conftest.py" and not noconftest:
+                return path, "a conftest.py"
+            contract = path.parent == folder and path.stem in MODULES
+            if name.endswith(".py") and not contract and any(fnmatch.fnmatch(name, p) for p in patterns):
+                return path, "a test module"
+    return None
+
+
+def _shown(path, here):
+    try:
+        return str(path.relative_to(here))
+    except ValueError:
+        return str(path)
 
 
 def _named_on_command_line(path, config):
@@ -104,7 +210,8 @@ def _item_names(checks):
 
 
 class GradedFile(pytest.File):
-    """One contract module of a submission: a node per function, an item per check."""
+    """One contract module of a submission: a node per function, an item per check; a function not
+    started is a single item instead."""
 
     def collect(self):
         from autograder.grade import selected_checks
@@ -114,8 +221,54 @@ class GradedFile(pytest.File):
         functions = {}
         for index, check in checks:
             functions.setdefault(check.target, []).append((index, check))
+        untouched = _untouched(self.path)
         for target, items in functions.items():
-            yield GradedFunction.from_parent(self, name=target, checks=[(i, c, names[i]) for i, c in items])
+            if target in untouched:
+                yield NotStarted.from_parent(self, name=target, checks=[c for _, c in items])
+            else:
+                yield GradedFunction.from_parent(self, name=target, checks=[(i, c, names[i]) for i, c in items])
+
+
+NOT_STARTED = "not started: raise NotImplementedError is still there"
+
+
+def _untouched(path):
+    """Names of the top-level functions whose body is still only `raise NotImplementedError` (after the
+    docstring), read from the file's text, never imported. Conservative: a name bound anywhere else in
+    the module (another def, an assignment, an import, any `import *`) is left to the grader."""
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (SyntaxError, ValueError, OSError):
+        return set()  # the grader reports why it cannot be imported
+    bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names = [node.id]
+        elif isinstance(node, ast.alias):
+            if node.name == "*":
+                return set()
+            names = [(node.asname or node.name).split(".")[0]]
+        else:
+            continue
+        for name in names:
+            bound[name] = bound.get(name, 0) + 1
+    return {node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef) and bound[node.name] == 1 and not node.decorator_list
+            and _only_raises_not_implemented(node.body)}
+
+
+def _only_raises_not_implemented(body):
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].cause is not None:
+        return False
+    raised = body[0].exc
+    if isinstance(raised, ast.Call):
+        raised = raised.func
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
 class GradedFunction(pytest.Collector):
@@ -132,32 +285,11 @@ class Failed(Exception):
     """A check the submission failed; the message is the grader's feedback."""
 
 
-class GradedCheck(pytest.Item):
-    def __init__(self, *, index, check, **kwargs):
-        super().__init__(**kwargs)
-        self.index, self.check = index, check
+class _OneLineFailures(pytest.Item):
+    """An item whose failure is the grader's text alone, located at the function's `def`."""
 
-    def runtest(self):
-        from autograder.report import feedback_lines, state
-
-        outcome = _grader(self).outcome(self)
-        self.user_properties.append((SCORE_KEY, [self.check.function, outcome.score, outcome.check.points]))
-        if outcome.verdict.passed:
-            return
-        how = state(outcome)
-        if how in ("not started", "waiting"):
-            needs = outcome.verdict.summary.split("it needs ")[-1].split(",")[0]
-            reason = "not started" if how == "not started" else f"waiting for {needs} (not started)"
-            raise pytest.skip.Exception(reason, _use_item_location=True)
-        if how in ("import", "missing"):
-            # A module that cannot be imported fails once, with its error and line; its other items are
-            # skipped with a pointer to that failure (they score 0 all the same).
-            reported = self.config._autograder_broken
-            if self.path in reported:
-                raise pytest.skip.Exception(f"{self.path.name} cannot be imported: see {reported[self.path]}",
-                                            _use_item_location=True)
-            reported[self.path] = self.nodeid
-        raise Failed("\n".join(feedback_lines(outcome, indent="")))
+    # pytest reads an item's `function` as a Python function (for -k), so the contract's is `graded`
+    graded = target = label = None  # "activations.relu", "relu", the description IDEs show
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, Failed):
@@ -166,7 +298,62 @@ class GradedCheck(pytest.Item):
 
     def reportinfo(self):
         # The line of the function's `def` (read as text, never imported), for IDEs and skip reasons.
-        return self.path, _def_line(self.path, self.check.target), f"{self.check.function}: {self.check.name}"
+        return self.path, _def_line(self.path, self.target), self.label
+
+    def _score(self, earned, available):
+        self.user_properties.append((SCORE_KEY, [self.graded, earned, available]))
+
+    def _fail_once(self, key, message, pointer):
+        """Fail with `message` the first time `key` fails this session; later items with the same key are
+        skipped with `pointer` and the node ID of that failure, so the summary says it once."""
+        reported = self.config._autograder_reported
+        if key in reported:
+            raise pytest.skip.Exception(f"{pointer}: see {reported[key]}", _use_item_location=True)
+        reported[key] = self.nodeid
+        raise Failed(message)
+
+
+class NotStarted(_OneLineFailures):
+    """A function still as the stub left it: one item, never graded (all its checks score 0), that fails
+    in one line, so untouched stubs fail the run instead of passing as skipped."""
+
+    def __init__(self, *, checks, **kwargs):
+        super().__init__(**kwargs)
+        self.graded, self.target = checks[0].function, checks[0].target
+        self.label = f"{self.graded}: not started"
+        self.points = sum(check.points for check in checks)
+
+    def runtest(self):
+        self._score(0.0, self.points)
+        raise Failed(NOT_STARTED)
+
+
+class GradedCheck(_OneLineFailures):
+    def __init__(self, *, index, check, **kwargs):
+        super().__init__(**kwargs)
+        self.index, self.check = index, check
+        self.graded, self.target = check.function, check.target
+        self.label = f"{check.function}: {check.name}"
+
+    def runtest(self):
+        from autograder.report import feedback_lines, state
+
+        outcome = _grader(self).outcome(self)
+        self._score(outcome.score, outcome.check.points)
+        if outcome.verdict.passed:
+            return
+        how = state(outcome)
+        if how == "not started":  # raises NotImplementedError, though its text is no longer the stub's
+            self._fail_once(self.graded, "not started: it raises NotImplementedError", "not started")
+        if how == "waiting":
+            needs = outcome.verdict.summary.split("it needs ")[-1].split(",")[0]
+            self._fail_once(self.graded, f"waiting for {needs}, which is not started", f"waiting for {needs}")
+        if how in ("import", "missing"):
+            # A module that cannot be imported fails once, with its error and line; its other items are
+            # skipped with a pointer to that failure (they score 0 all the same).
+            self._fail_once(self.path, "\n".join(feedback_lines(outcome, indent="")),
+                            f"{self.path.name} cannot be imported")
+        raise Failed("\n".join(feedback_lines(outcome, indent="")))
 
 
 def _def_line(path, function):

@@ -174,7 +174,7 @@ def step_decay(epoch, lr0, step_size, gamma=0.1):
         the learning rate as a Python float.
 
     Pitfall: integer division: the rate changes only every step_size epochs.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     raise NotImplementedError("step_decay")
 
@@ -193,7 +193,7 @@ def cosine_annealing(epoch, lr0, t_max, eta_min=0.0):
         the learning rate as a Python float.
 
     Pitfall: at epoch = t_max the rate is eta_min, not 0.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     raise NotImplementedError("cosine_annealing")
 
@@ -212,6 +212,6 @@ def linear_warmup(epoch, lr0, warmup_epochs, start_factor=0.1):
         the learning rate as a Python float.
 
     Pitfall: after warm-up the rate stays at lr0; do not keep growing it.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     raise NotImplementedError("linear_warmup")

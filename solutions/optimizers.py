@@ -187,7 +187,7 @@ def step_decay(epoch, lr0, step_size, gamma=0.1):
         the learning rate as a Python float.
 
     Pitfall: integer division: the rate changes only every step_size epochs.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     return float(lr0 * gamma ** (epoch // step_size))
 
@@ -206,7 +206,7 @@ def cosine_annealing(epoch, lr0, t_max, eta_min=0.0):
         the learning rate as a Python float.
 
     Pitfall: at epoch = t_max the rate is eta_min, not 0.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     return float(eta_min + (lr0 - eta_min) * (1.0 + math.cos(math.pi * epoch / t_max)) / 2.0)
 
@@ -225,6 +225,6 @@ def linear_warmup(epoch, lr0, warmup_epochs, start_factor=0.1):
         the learning rate as a Python float.
 
     Pitfall: after warm-up the rate stays at lr0; do not keep growing it.
-    Read: docs/ann/hyperparameter-tuning.md
+    Read: docs/ann/optimizers.md
     """
     return float(lr0 * (start_factor + (1.0 - start_factor) * min(epoch, warmup_epochs) / warmup_epochs))

@@ -197,3 +197,140 @@ def test_rule_flags_a_stale_text(rule, text):
 @pytest.mark.parametrize("rule, text", CORRECTED, ids=[f"{r.__name__}-{i}" for i, (r, _) in enumerate(CORRECTED)])
 def test_rule_accepts_the_corrected_text(rule, text):
     assert rule(text) == []
+
+
+# --- Claims corrected in issue 21 §6: each test reads the claim from the text and checks it against what it
+# describes (a stored output, PyTorch, the code), so a page that drifts from its evidence fails. ---------------
+
+def one_line(text):
+    """Whitespace collapsed, emphasis and underscores kept (plain() drops them, and formulas need them)."""
+    return " ".join(text.split())
+
+
+def notebook(path):
+    """(markdown, text outputs) of a notebook, each joined into one string."""
+    cells = json.loads((ROOT / path).read_text(encoding="utf-8"))["cells"]
+    markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    outputs = "\n".join("".join(o.get("text", "")) or "".join(o.get("data", {}).get("text/plain", ""))
+                        for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    return markdown, outputs
+
+
+@pytest.mark.parametrize("function", ["step_decay", "cosine_annealing", "linear_warmup"])
+def test_a_schedule_docstring_points_to_the_page_that_teaches_it(function):
+    import ast
+
+    for folder in ("solutions", "exercises"):
+        tree = ast.parse((ROOT / folder / "optimizers.py").read_text())
+        doc = next(ast.get_docstring(n) for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+        pages = re.findall(r"Read: (\S+)", doc)
+        assert pages and all(f"`{function}`" in (ROOT / page).read_text() for page in pages), (folder, pages)
+
+
+def test_weight_decay_follows_the_schedule_as_the_quiz_says():
+    torch = pytest.importorskip("torch")
+    text = one_line((DOCS / "ann" / "optimizers.md").read_text())
+    assert "does not depend on the schedule" not in text and r"fraction $\eta_t\lambda$" in text
+    for make in (torch.optim.SGD, torch.optim.AdamW):  # zero gradient: the step is the decay alone
+        for lr in (0.1, 0.01):
+            w = torch.nn.Parameter(torch.tensor([2.0], dtype=torch.float64))
+            w.grad = torch.zeros_like(w)
+            make([w], lr=lr, weight_decay=0.5).step()
+            assert w.item() == pytest.approx(2.0 * (1 - lr * 0.5), rel=1e-12)
+
+
+def test_the_nesterov_limit_the_notebook_states_is_torchs():
+    torch = pytest.importorskip("torch")
+    markdown, outputs = notebook("docs/ann/notebooks/optimizer-trajectories.ipynb")
+    text = one_line(markdown)
+    assert "more cautious in" not in text and "*more* aggressive in the steep direction" in text
+    stated = float(re.search(r"2\(1\+\\beta\)/\(1\+2\\beta\)\$, i\.e\. \$\\eta < ([0-9.]+)\$", text).group(1))
+    mu, curvature = 0.9, 50.0  # the notebook's beta and the bowl's steep curvature
+    limit = 2 * (1 + mu) / (1 + 2 * mu) / curvature
+    assert stated == round(limit, 3)
+
+    def final(lr):
+        w = torch.nn.Parameter(torch.tensor([1.0], dtype=torch.float64))
+        optimizer = torch.optim.SGD([w], lr=lr, momentum=mu, nesterov=True)
+        for _ in range(3000):
+            optimizer.zero_grad()
+            (0.5 * curvature * w ** 2).sum().backward()
+            optimizer.step()
+        return abs(w.item())
+
+    assert final(limit * 0.99) < 1e-3 and final(limit * 1.01) > 1e3
+    row = next(line.split() for line in outputs.splitlines() if line.split()[:1] == ["Nesterov"])
+    grid = next(line.split()[1:] for line in outputs.splitlines() if line.split()[:1] == ["lr"])
+    assert row[1 + grid.index("0.035")] == "diverged"  # "already blows up at 0.035"
+
+
+def test_the_lstm_ratio_in_the_text_is_the_stored_one():
+    markdown, outputs = notebook("docs/rnn/notebooks/rnn-vs-lstm.ipynb")
+    stated = re.search(r"x_1\\rVert\$ is (?:about )?\$([0-9.]+)\$ times", markdown).group(1)
+    stored = next(line.split()[-1] for line in outputs.splitlines() if line.startswith("LSTM, hidden 32     trained"))
+    assert stated == f"{float(stored):.2f}"
+
+
+def test_a_fully_masked_attention_row_is_described_as_torch_computes_it():
+    torch = pytest.importorskip("torch")
+    text = one_line((DOCS / "rnn" / "transformer.md").read_text())
+    for claim in ("F.scaled_dot_product_attention` gives a row of zeros", "need_weights=False` (its output is then "
+                  "just the bias of `out_proj`)", "need_weights=True`, and on its inference fast path"):
+        assert claim in text, claim
+    torch.manual_seed(0)
+    n, s, e = 2, 4, 8
+    x = torch.randn(n, s, e)
+    padding = torch.zeros(n, s, dtype=torch.bool)
+    padding[1] = True  # every key of the second sequence is masked
+    attention = torch.nn.MultiheadAttention(e, 2, batch_first=True)
+    with torch.no_grad():
+        attention.out_proj.bias.fill_(0.5)
+    assert attention(x, x, x, key_padding_mask=padding)[0][1].isnan().all()  # need_weights=True by default
+    assert (attention(x, x, x, key_padding_mask=padding, need_weights=False)[0][1] == 0.5).all()
+    attention.eval()
+    with torch.no_grad():
+        assert attention(x, x, x, key_padding_mask=padding, need_weights=False)[0][1].isnan().all()  # fast path
+    allowed = torch.ones(s, s, dtype=torch.bool)
+    allowed[0] = False  # the first query may see no key
+    out = torch.nn.functional.scaled_dot_product_attention(x, x, x, attn_mask=allowed)
+    assert (out[:, 0] == 0).all() and not out.isnan().any()
+
+
+NETWORK_PAGES = ("docs/setup.md", "docs/index.md", "docs/rnn/data/README.md")
+
+
+@pytest.mark.parametrize("page", NETWORK_PAGES)
+def test_pages_say_that_a_downloaded_notebook_fetches_its_data(page):
+    fetching = [p for p in DOCS.rglob("*.ipynb") if "urllib.request.urlopen" in p.read_text(encoding="utf-8")]
+    text = one_line((ROOT / page).read_text()).lower()
+    assert not re.search(r"nothing (?:is downloaded when the notebooks run|needs the network\.)", text)
+    if fetching:
+        assert "downloaded on its own from the" in text and "fetches" in text, page
+
+
+def test_the_transfer_gap_the_text_states_is_the_stored_one():
+    markdown, outputs = notebook("docs/cnn/notebooks/transfer-learning.ipynb")
+    sizes = next(line.split()[3:] for line in outputs.splitlines() if line.startswith("images per class"))
+    means = {name: [float(v) for v in re.findall(r"([0-9.]+) ±", line)] for line in outputs.splitlines()
+             for name in ("feature extraction", "random features") if line.startswith(name) and "±" in line}
+    gaps = {size: 100 * (r - f) for size, f, r in zip(sizes, means["feature extraction"], means["random features"])}
+    claim = re.search(r"within a point at ([\d, and]+) images per class, and (\d) points behind it at (\d+) images",
+                      " ".join(markdown.split()))
+    close = re.findall(r"\d+", claim.group(1))
+    assert all(abs(gaps[size]) <= 1 for size in close)
+    assert round(gaps[claim.group(3)]) == int(claim.group(2)) and set(close) | {claim.group(3)} == set(sizes)
+
+
+def test_the_adam_bias_correction_ratios_are_right_and_their_assumption_stated():
+    text = one_line((DOCS / "exercises" / "optimizers.md").read_text())
+    ratio = [(1 - 0.9 ** t) / (1 - 0.999 ** t) ** 0.5 for t in range(1, 200)]
+    assert f"{ratio[0]:.2f}$ times" in text
+    peak = max(range(len(ratio)), key=ratio.__getitem__)
+    assert f"about {ratio[peak]:.1f} around step {peak + 1} " in text
+    assert "on the same gradients, as with a constant gradient" in text
+
+
+def test_the_sigmoid_slope_is_not_the_whole_story_in_backprop_by_hand():
+    markdown, _ = notebook("docs/ann/notebooks/backprop-by-hand.ipynb")
+    bullet = next(b for b in one_line(markdown).split("* ") if "\\le 0.25" in b)
+    assert "root of" not in bullet and "weights" in bullet and "explode" in bullet

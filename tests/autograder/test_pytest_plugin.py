@@ -80,12 +80,28 @@ def test_a_failing_item_says_the_graders_feedback_and_the_score_summary_follows(
 def test_k_x_and_node_ids_select_like_pytest(submission):
     by_name = pytest_run("sub", "-q", "-k", "relu_derivative and not leaky", cwd=submission)
     assert "1 failed, 1 passed" in by_name.stdout
-    by_id = pytest_run("sub/activations.py::relu_derivative", "-q", cwd=submission)
-    assert "1 failed, 1 passed" in by_id.stdout
     first_failure = pytest_run("sub", "-x", "-q", cwd=submission)
     assert "stopping after 1 failures" in first_failure.stdout
     one_file = pytest_run("sub/losses.py", "-q", cwd=submission)
     assert one_file.returncode == 0 and "15 passed" in one_file.stdout
+
+
+def test_the_node_id_selects_exactly_one_function_where_k_matches_substrings(submission):
+    """The pages say `pytest exercises/activations.py::relu_derivative` for one function, not `-k`."""
+    def collected(*args):
+        done = pytest_run("--collect-only", "-q", *args, cwd=submission)
+        return {line.split("::")[1] for line in done.stdout.splitlines() if line.startswith("sub/")}
+
+    assert collected("sub/activations.py::relu_derivative") == {"relu_derivative"}
+    assert collected("sub", "-k", "relu_derivative") == {"relu_derivative", "leaky_relu_derivative"}
+    by_id = pytest_run("sub/activations.py::relu_derivative", "-q", cwd=submission)
+    assert "1 failed, 1 passed" in by_id.stdout
+    pages = [ROOT / "docs/exercises" / f"{page}.md" for page in ("index", "activations", "losses", "initializers",
+             "gradcheck", "layers", "clipping", "optimizers", "regularization", "cnn", "rnn")]
+    for page in pages:
+        text = page.read_text()
+        assert not re.search(r"pytest exercises\S* -k", text) and "add -k" not in text, page
+        assert re.search(r"pytest exercises/\w+\.py::\w+ ", text), page
 
 
 def test_last_failed_reruns_only_the_failure_with_the_same_seed(submission):
@@ -99,13 +115,83 @@ def test_xdist_workers_share_the_seed_and_the_scores_add_up(submission):
     assert "Score: 43/44" in done.stdout and "seed 5" in done.stdout
 
 
-def test_untouched_stubs_are_skipped_as_not_started(tmp_path):
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+NOT_STARTED = "not started: raise NotImplementedError is still there"
+
+
+def test_untouched_stubs_fail_in_one_line_per_function(tmp_path):
+    """A gate built on pytest (CI, Classroom, pre-commit) must read untouched stubs as not done."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -ra\n")
     shutil.copytree(ROOT / "exercises", tmp_path / "sub")
-    done = pytest_run("sub/layers.py", "-q", "-rs", cwd=tmp_path)
-    assert done.returncode == 0
-    assert "not started" in done.stdout and "waiting for dense_forward (not started)" in done.stdout
-    assert "layers.py  0/9" in done.stdout
+    done = pytest_run("sub", cwd=tmp_path)
+    functions = {c.function for c in grade.__globals__["all_checks"]()}
+    assert done.returncode == 1
+    assert f"{len(functions)} failed" in done.stdout and "skipped" not in done.stdout.lower()
+    assert done.stdout.count(NOT_STARTED) == len(functions)  # the FAILURES section; -ra lines are cut at 80 columns
+    assert "Traceback" not in done.stdout and "NotImplementedError(" not in done.stdout
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED ")]
+    assert len(failed) == len(functions)
+    assert any(line.startswith("FAILED sub/layers.py::dense_backward - not started") for line in failed)
+    assert "layers.py  0/9" in done.stdout and "Score: 0/211" in done.stdout
+
+
+def test_a_stub_is_read_as_text_and_anything_else_is_graded(tmp_path):
+    from autograder.pytest_plugin import _untouched
+
+    path = tmp_path / "activations.py"
+    path.write_text('''
+def sigmoid(z):
+    """doc"""
+    raise NotImplementedError("sigmoid")
+
+
+def tanh(z):
+    raise NotImplementedError
+
+
+def relu(z):
+    z = z + 0
+    raise NotImplementedError
+
+
+def relu_derivative(z):
+    raise NotImplementedError
+
+
+relu_derivative = sigmoid
+
+
+@staticmethod
+def leaky_relu(z):
+    raise NotImplementedError
+
+
+def sigmoid_derivative(z):
+    raise NotImplementedError from None
+''')
+    assert _untouched(path) == {"sigmoid", "tanh"}
+    path.write_text(path.read_text() + "from numpy import *\n")
+    assert _untouched(path) == set()  # the star import may rebind any of them
+    path.write_text("def broken(:\n")
+    assert _untouched(path) == set()  # the grader says why it cannot be imported
+
+
+def test_started_functions_that_still_cannot_run_fail_once_each(tmp_path):
+    """A function whose text is no longer the stub's but still raises NotImplementedError, and one that
+    needs a function not started: graded, and each fails on one line, once."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    folder = write_solutions(tmp_path / "sub")
+    layers = folder / "layers.py"
+    text = layers.read_text()
+    body = re.search(r"(def dense_forward\(.*?\n)(.*?)\n\n\ndef ", text, re.S)
+    # dense_forward is the stub again; dense_backward's checks call it first; mlp_loss_and_grads calls it.
+    layers.write_text(text.replace(body.group(0), body.group(1) + '    raise NotImplementedError("dense_forward")\n\n\ndef '))
+    done = pytest_run("sub/layers.py", "-q", "-ra", cwd=tmp_path)
+    assert done.returncode == 1 and "3 failed, 5 skipped" in done.stdout
+    assert "FAILED sub/layers.py::dense_forward - not started" in done.stdout
+    assert done.stdout.count("waiting for dense_forward, which is not started") == 1
+    assert done.stdout.count("not started: it raises NotImplementedError") == 1  # mlp_loss_and_grads
+    assert "waiting for dense_forward: see sub/layers.py::dense_backward::" in done.stdout
+    assert "Traceback" not in done.stdout
 
 
 def test_folders_not_named_on_the_command_line_collect_nothing():
@@ -125,3 +211,81 @@ def test_a_module_that_cannot_be_imported_fails_once_with_its_line(submission):
     assert done.stdout.count("SyntaxError") == 1 and re.search(r"SyntaxError: .*line \d+", done.stdout)
     assert "losses.py cannot be imported: see sub/losses.py::" in done.stdout
     assert "losses.py  0/15" in done.stdout
+
+
+# What a submission would put next to its exercise files so that pytest runs it in the pytest process: it
+# leaves a mark when imported, and turns every report into a pass.
+PLANTED = '''
+import pathlib
+pathlib.Path({mark!r}).write_text("ran")
+import pytest
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    report.outcome = "passed"
+    return report
+'''
+
+
+@pytest.mark.parametrize("planted, named", [
+    ("sub/conftest.py", "sub"),
+    ("sub/conftest.py", "sub/activations.py::relu"),
+    ("conftest.py", "sub"),  # above the folder, up to the rootdir: pytest imports it too
+    ("sub/deeper/conftest.py", "sub"),
+    ("sub/__init__.py", "sub"),  # pytest collects sub as a package and imports its __init__.py
+    ("sub/test_mine.py", "sub"),
+])
+def test_code_pytest_would_run_is_never_imported_and_the_run_fails_in_one_line(submission, planted, named):
+    mark = submission / "ran"
+    path = submission / planted
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(PLANTED.format(mark=str(mark)))
+    done = pytest_run(named, "-q", cwd=submission)
+    assert not mark.exists()
+    assert done.returncode == 4  # pytest's usage error
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert f"pytest itself would run {planted}" in lines[0] and "outside the grader's sandbox" in lines[0]
+    assert "passed" not in done.stdout
+
+
+def test_the_planted_conftest_is_live_code(submission):
+    """The control: with the plugin off, pytest imports the same file (so the test above can fail)."""
+    mark = submission / "ran"
+    (submission / "sub" / "conftest.py").write_text(PLANTED.format(mark=str(mark)))
+    pytest_run("sub", "-q", "-p", "no:autograder", cwd=submission)
+    assert mark.exists()
+
+
+def test_a_conftest_pytest_would_not_load_is_no_reason_to_refuse(submission):
+    mark = submission / "ran"
+    (submission / "elsewhere").mkdir()
+    (submission / "elsewhere" / "conftest.py").write_text(PLANTED.format(mark=str(mark)))
+    done = pytest_run("--collect-only", "-q", "sub", "--noconftest", cwd=submission)
+    assert done.returncode == 0 and "sub/losses.py::mse::" in done.stdout
+    (submission / "sub" / "conftest.py").write_text(PLANTED.format(mark=str(mark)))
+    done = pytest_run("--collect-only", "-q", "sub", "--noconftest", cwd=submission)  # pytest imports none
+    assert done.returncode == 0 and not mark.exists()
+
+
+def test_a_settings_file_in_the_exercise_folder_is_refused(submission):
+    """pytest chooses the ini file nearest the named folder: the submission's own settings would apply."""
+    (submission / "sub" / "pytest.ini").write_text("[pytest]\npython_files = *.py\n")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "sub"], cwd=submission, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 4 and "pytest itself would run sub/pytest.ini" in done.stderr
+
+
+def test_no_grading_path_runs_pytest():
+    """Grades come from the grader's sandbox alone: only the plugin and the edition's `make test` use pytest."""
+    uses = sorted(path.relative_to(ROOT / "autograder").as_posix() for path in (ROOT / "autograder").rglob("*.py")
+                  if "pytest" in path.read_text())
+    assert uses == ["pytest_plugin.py", "release.py"]
+    release = (ROOT / "autograder" / "release.py").read_text()
+    assert all(line.startswith(("test", "\\t$(BIN)/python -m pytest", "make test", "# `pytest exercises`",
+                                "[project.entry-points.pytest11]", "autograder = \"autograder.pytest_plugin\"",
+                                "\\trm -rf", ".pytest_cache"))
+               for line in release.splitlines() if "pytest" in line), "release.py runs pytest beyond `make test`"
+    readme = (ROOT / "README.md").read_text()
+    assert "its results are not grades" in " ".join(readme.split())

@@ -239,8 +239,9 @@ def test_the_stubs_score_zero_with_make_grade(installed):
 
 
 def test_make_test_runs_the_public_checks_with_pytest(installed):
-    done = _run(["make", "test"], cwd=installed)  # the stubs: every item skipped as not started
-    assert " skipped" in done.stdout and "Score: 0/" in done.stdout and "passed" not in done.stdout
+    done = _run(["make", "test"], cwd=installed, check=False)  # the stubs: every function fails as not started
+    assert done.returncode != 0 and "not started: raise NotImplementedError is still there" in done.stdout
+    assert " failed" in done.stdout and "Score: 0/" in done.stdout and "passed" not in done.stdout
     assert "This is the public check" in done.stdout and "--autograder-seed" not in done.stdout
 
 
