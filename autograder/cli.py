@@ -84,16 +84,23 @@ def build_parser():
     bundle.add_argument("--out", required=True, metavar="FILE.zip")
     _assignment_options(bundle, "--modules")
 
-    classroom = commands.add_parser("classroom", help="write a GitHub Classroom autograding workflow into DIR")
-    classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder")
+    classroom = commands.add_parser("classroom", help="write a GitHub Classroom template (the student edition "
+                                    "and its feedback workflow) into DIR")
+    classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder: a new "
+                           "one, or one holding an earlier template")
     _assignment_options(classroom, "--modules")
+    _public_seed_option(classroom)
 
     release = commands.add_parser("release", help="write the student edition (no solutions, public checks) into DIR")
     release.add_argument("--out", required=True, metavar="DIR", help="a new folder, or one holding an earlier edition")
     release.add_argument("--modules", metavar="MOD[,MOD]", help="the modules its checks grade (default: all)")
-    release.add_argument("--public-seed", type=int, default=1, metavar="N",
-                         help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
+    _public_seed_option(release)
     return parser
+
+
+def _public_seed_option(parser):
+    parser.add_argument("--public-seed", type=int, default=1, metavar="N",
+                        help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
 
 
 def _assignment_options(parser, *names):
@@ -158,7 +165,7 @@ def main(argv=None):
         if args.command == "classroom":
             from autograder.classroom import write_classroom
 
-            for path in write_classroom(args.out, modules, points):
+            for path in write_classroom(args.out, modules, points, args.public_seed, progress=sys.stderr.isatty()):
                 print(f"wrote {path}")
             return 0
         from autograder.bundle import write_bundle
