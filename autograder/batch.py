@@ -38,6 +38,33 @@ def submissions_in(folder):
                   if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == ".zip"))
 
 
+CLONE_DEPTH = 3  # how deep under a submission an exercises/ folder is looked for
+
+
+def exercises_in(path):
+    """The folder to grade in one submission. A folder holding exercise files is graded as it is; in a
+    clone of the course repository (GitHub Classroom's tools download each student's repository into one
+    folder) the work is in exercises/, at the clone's root or deeper. Zips are sorted out by grade()."""
+    path = Path(path)
+    if not path.is_dir() or path.is_symlink() or any((path / f"{m}.py").is_file() for m in MODULES):
+        return path
+    level = [path]
+    for _ in range(CLONE_DEPTH):
+        for folder in level:
+            found = folder / "exercises"
+            if found.is_dir() and not found.is_symlink():
+                return found
+        level = sorted(child for folder in level for child in _subfolders(folder))
+    return path
+
+
+def _subfolders(folder):
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
 def read_rows(out, header):
     """{submission: row} of an earlier run's CSV at `out` (empty if none); rows cut short by a crash are dropped."""
     if not Path(out).exists() or Path(out).stat().st_size == 0:
@@ -71,7 +98,7 @@ def grade_one(path, options):
 
     modules, points, grade_options = options["modules"], options["points"], options["grade"]
     try:
-        graded = grade(path, parallel=1, modules=modules, keep_warm=True, **grade_options)
+        graded = grade(exercises_in(path), parallel=1, modules=modules, keep_warm=True, **grade_options)
         return report.csv_row(path.name, assignment.weigh_report(graded, points), modules)
     except Exception as error:  # noqa: BLE001 - one submission must never stop the class
         return report.csv_failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}",

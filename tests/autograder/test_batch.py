@@ -242,3 +242,28 @@ def test_a_timeout_is_a_reason_too(tmp_path):
     assert done.returncode == 0, done.stderr
     row = rows_of(out)["looper"]
     assert row["score"] == "0" and "timed out" in row["error"]
+
+
+def test_cloned_repositories_are_graded_from_their_exercises_folder(tmp_path):
+    """GitHub Classroom's tools download each student's repository into one folder: the work is in
+    exercises/, beside the edition's own grader (whose mistakes/ and checks/ hold files named like the
+    modules) and whatever else a student keeps, at the clone's root or deeper."""
+    klass = tmp_path / "hw1-submissions"
+    stubs = {f"{m}.py": "def f():\n    raise NotImplementedError\n" for m in HOMEWORK}
+    for name in ("hw1-alice", "hw1-bob"):
+        write_solutions(klass / name / "autograder" / "mistakes", stubs)  # decoys, scoring 0 if picked
+        (klass / name / "README.md").write_text("student edition\n")
+        (klass / name / ".git").mkdir()
+    write_solutions(klass / "hw1-alice" / "exercises")
+    bob = write_solutions(klass / "hw1-bob" / "exercises", {"losses.py": "def mse(y_pred, y_true):\n    return 0.0\n"})
+    for unused in set(p.name for p in bob.glob("*.py")) - stubs.keys():  # bob removed the other modules
+        (bob / unused).unlink()
+    write_solutions(klass / "hw1-bob" / "backup")  # a complete copy elsewhere is not the submission
+    write_solutions(klass / "hw1-carol" / "course" / "2026" / "exercises")  # cloned deeper
+    out = tmp_path / "hw1.csv"
+    done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--jobs", 2)
+    assert done.returncode == 0, done.stderr
+    rows = rows_of(out)
+    assert sorted(rows) == ["hw1-alice", "hw1-bob", "hw1-carol"]
+    assert rows["hw1-alice"]["score"] == rows["hw1-carol"]["score"] == "53"
+    assert rows["hw1-bob"]["activations"] == "29" and rows["hw1-bob"]["losses"] != "15"
