@@ -13,6 +13,7 @@ Nothing is compiled into the edition (no __pycache__), and `tests/release/` grep
 the body of every reference function.
 """
 import ast
+import contextlib
 import json
 import shutil
 import sys
@@ -123,13 +124,25 @@ def public_answers(modules, seed, progress=True):
         last = calls[-1].id  # the recognisers compare the mistake's answer to the check's last call
         for mistake in mistakes_for(check.function):  # behaviour-seen ones too: their answer must also fit
             bound = mistake.bind(reference.namespace(check.module))
-            output = reference.run(calls, {check.function: bound})[last]
+            with _global_random_seeded([seed, index]):  # "global np.random": the same release, byte for byte
+                output = reference.run(calls, {check.function: bound})[last]
             if isinstance(check, DistributionCheck) and type(output) is np.ndarray and output.dtype.kind == "f":
                 output = public.LawSample(output)  # compared by its law only: kept as order statistics
             runs.setdefault(public.mistake_run(mistake), {})[last] = output
     signatures = {name: _parameters(fn) for name, fn in reference.functions.items() if name.split(".")[0] in modules}
     manifest = {"format": 1, "seed": seed, "modules": list(modules), "digests": digests, "signatures": signatures}
     return runs, manifest
+
+
+@contextlib.contextmanager
+def _global_random_seeded(seed):
+    """np.random's global state seeded for the block, then restored (a mistake may draw from it)."""
+    saved = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
 
 
 def _parameters(function):

@@ -184,6 +184,20 @@ def test_a_new_release_replaces_an_old_one_and_keeps_its_git_folder(tmp_path):
     assert stored.released == ("activations",) and stored.public_seed == 1
 
 
+def test_releasing_twice_gives_the_same_bytes(tmp_path):
+    """The initializers hold the "global np.random" mistake, whose stored draw once came from unseeded
+    np.random; expected.npz's members also once carried the time they were written."""
+    for name in ("one", "two"):
+        assert _release(tmp_path / name, "--modules", "initializers,activations").returncode == 0
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one.keys() == two.keys() and "autograder/public_data/expected.npz" in one
+    assert [name for name in one if one[name] != two[name]] == []
+
+
 # --- inside the edition, installed from its README ---------------------------------------------------------
 
 def _readme_commands(readme):
