@@ -122,6 +122,12 @@ def _score_threshold(text):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("check", "watch") and args.seed is not None:
+            from autograder.public import is_edition
+
+            if is_edition():  # its inputs are fixed: a seed would be silently ignored
+                raise UsageError("--seed replays the random inputs of your instructor's grader; this student "
+                                 "edition always checks the same fixed inputs")
         if args.command == "check":
             return _check(args)
         if args.command == "watch":

@@ -231,6 +231,9 @@ def test_instructor_commands_refuse_in_the_edition(edition):
         assert done.returncode == 2 and "not a student edition" in done.stderr, done.stderr
     done = _run([sys.executable, "-m", "autograder", "release", "--out", "../again"], cwd=edition, check=False)
     assert done.returncode == 2 and "this is a student edition" in done.stderr
+    for command in ("check", "watch"):  # its inputs are fixed: a seed is refused, not ignored
+        done = _run([sys.executable, "-m", "autograder", command, "exercises", "--seed", "5"], cwd=edition, check=False)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "fixed inputs" in done.stderr, done.stderr
 
 
 def test_the_installed_grader_is_the_editions_own(installed):
