@@ -6,7 +6,6 @@ import sys
 
 from autograder.sandbox.isolation import MODES, SandboxUnavailable, check_namespaces
 from autograder.assignment import load_points, parse_modules, weigh_report
-from autograder.sandbox.runner import Limits, become_subreaper
 from autograder.selection import resolve
 from autograder.safe_text import safe
 from autograder.submission import UsageError
@@ -37,6 +36,8 @@ def _isolation_options(command):
 
 
 def build_parser():
+    from autograder.sandbox.runner import Limits
+
     parser = _Parser(prog="autograder", description="Grade the course's NumPy exercises.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -120,7 +121,18 @@ def _score_threshold(text):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    # Everything that imports NumPy happens in here (cli.py itself imports none of it), so Ctrl-C while the
+    # grader starts up ends as cleanly as later, not with a traceback.
+    try:
+        return _command(build_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        sys.stderr.write("autograder: interrupted\n")
+        return 130
+
+
+def _command(args):
+    from autograder.sandbox.runner import Limits, become_subreaper
+
     try:
         if args.command in ("check", "watch") and args.seed is not None:
             from autograder.public import is_edition
@@ -193,6 +205,7 @@ def main(argv=None):
 def _check(args):
     from autograder import report
     from autograder.grade import grade
+    from autograder.sandbox.runner import Limits, become_subreaper
 
     if args.user and os.geteuid() != 0:
         raise UsageError("--user needs the grader to run as root")

@@ -267,3 +267,30 @@ def test_cloned_repositories_are_graded_from_their_exercises_folder(tmp_path):
     assert sorted(rows) == ["hw1-alice", "hw1-bob", "hw1-carol"]
     assert rows["hw1-alice"]["score"] == rows["hw1-carol"]["score"] == "53"
     assert rows["hw1-bob"]["activations"] == "29" and rows["hw1-bob"]["losses"] != "15"
+
+
+def _wait_for_numpy(pid, deadline=60.0):
+    """Until the process maps NumPy's compiled core: it is past Python's own start-up, importing NumPy."""
+    started = time.monotonic()
+    while time.monotonic() - started < deadline:
+        try:
+            if "_multiarray_umath" in open(f"/proc/{pid}/maps").read():
+                return
+        except OSError:
+            return
+        time.sleep(0.002)
+
+
+@pytest.mark.parametrize("after", [0.0, 0.1, 0.3])
+def test_ctrl_c_while_the_batch_starts_gives_no_traceback(tmp_path, after):
+    """While the grader imports NumPy and loads the reference, Ctrl-C ends it as cleanly as later."""
+    write_solutions(tmp_path / "class" / "a1")
+    batch = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(tmp_path / "class"), "--out",
+                              str(tmp_path / "g.csv"), "--modules", "activations"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_numpy(batch.pid)
+    time.sleep(after)
+    os.killpg(batch.pid, signal.SIGINT)
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 130 or (batch.returncode == 0 and not stderr), stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == (batch.returncode == 130), stderr
