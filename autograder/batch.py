@@ -207,7 +207,7 @@ def _grade_all(todo, record, jobs, options):
 
 
 def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, points=None, roster=None,
-              export=None, regrade=(), **grade_options):
+              export=(), regrade=(), **grade_options):
     """Grade the class in `folder` into the CSV `out`; returns the exit status (raises Interrupted on Ctrl-C)."""
     everyone = submissions_in(folder)
     if Path(out).is_dir() or not Path(out).resolve().parent.is_dir():
@@ -217,8 +217,9 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, 
     if unknown:
         raise UsageError(f"--regrade: no submission named {', '.join(unknown)} in {folder}")
     students = gradebook.load_roster(roster) if roster else None
+    export = (export,) if isinstance(export, str) else tuple(export or ())
     if export and students is None:
-        raise UsageError(f"--format {export} needs --roster, to name each submission's student")
+        raise UsageError(f"--format {','.join(export)} needs --roster, to name each submission's student")
     points = points or {}
     header = report.csv_header(modules)
     rows = {name: row for name, row in read_rows(out, header).items() if name not in regrade}
@@ -252,11 +253,11 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, 
     print(f"graded {len(names) - already} submissions ({already} already in {out}) -> {out}")
     if students is not None:
         _roster_summary(students, names)
-    if export:
-        exported = gradebook.write_export(export, [dict(zip(header, rows[n])) for n in sorted(rows) if n in names],
-                                          students, Path(out).with_suffix(f".{export}.csv"), Path(out).stem,
+    for kind in export:
+        exported = gradebook.write_export(kind, [dict(zip(header, rows[n])) for n in sorted(rows) if n in names],
+                                          students, Path(out).with_suffix(f".{kind}.csv"), Path(out).stem,
                                           report._points(sum(options["maxima"].values())))
-        print(f"{export} gradebook import file -> {exported}")
+        print(f"{kind} gradebook import file -> {exported}")
     return 0
 
 

@@ -75,8 +75,8 @@ def build_parser():
     _assignment_options(batch, "--modules")
     batch.add_argument("--roster", metavar="ROSTER.csv", help="CSV naming each submission's student "
                        "(columns submission, student_id, name, email)")
-    batch.add_argument("--format", choices=("plain", "canvas", "moodle"), default="plain",
-                       help="also write a file this gradebook imports as it is (needs --roster)")
+    batch.add_argument("--format", type=_formats, default=(), metavar="canvas,moodle",
+                       help="also write the file each of these gradebooks imports as it is (needs --roster)")
     batch.add_argument("--regrade", metavar="NAME[,NAME]", default="",
                        help="grade these submissions again, replacing their rows")
     _isolation_options(batch)
@@ -107,6 +107,18 @@ def _public_seed_option(parser):
 def _assignment_options(parser, *names):
     parser.add_argument(*names, dest="modules", metavar="MOD[,MOD]", help="grade only these modules (default: all)")
     parser.add_argument("--points", metavar="FILE.toml", help="points per module (`activations = 40` lines)")
+
+
+EXPORTS = ("canvas", "moodle")
+
+
+def _formats(text):
+    """--format: gradebooks, comma-separated ("plain", the CSV alone, names none)."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in EXPORTS + ("plain",)]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r} (choose from {', '.join(EXPORTS)})")
+    return tuple(name for name in EXPORTS if name in names)
 
 
 def _score_threshold(text):
@@ -171,7 +183,7 @@ def _command(args):
             try:
                 return run_batch(args.dir, args.out, jobs=args.jobs, limits=Limits(call_seconds=args.timeout),
                                  user=args.user, modules=modules, points=points, roster=args.roster,
-                                 export=None if args.format == "plain" else args.format, regrade=regrade,
+                                 export=args.format, regrade=regrade,
                                  isolation_mode=args.isolation)
             except Interrupted as stop:
                 # Exit at once: the grading processes are already gone, and waiting for the pool's

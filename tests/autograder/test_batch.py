@@ -131,6 +131,7 @@ def test_points_file_weights_modules(klass, tmp_path):
     (["--modules", "activation"], "did you mean activations?"),
     (["--modules", "activations", "--points", "{points}"], "not a module of this assignment"),
     (["--format", "canvas"], "needs --roster"),
+    (["--format", "canvas,excel"], "unknown format 'excel'"),
     (["--regrade", "nobody"], "no submission named nobody"),
     (["--roster", "{missing}"], "cannot read the roster"),
     (["--out", "{missing}/g.csv"], "not a file in an existing folder"),
@@ -180,7 +181,7 @@ def test_roster_exports_and_regrade(klass, graded, tmp_path):
     try:
         zip_folder(write_solutions(tmp_path / "bob2", {"losses.py": "raise SystemExit(3)\n"}), bob)
         done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--roster", roster,
-                          "--format", "moodle", "--regrade", "alice,bob.zip")
+                          "--format", "canvas,moodle", "--regrade", "alice,bob.zip")
     finally:
         bob.write_bytes(original)
     assert done.returncode == 0, done.stderr
@@ -194,6 +195,8 @@ def test_roster_exports_and_regrade(klass, graded, tmp_path):
     assert moodle[0] == ["Email address", "ID number", "Full name", "hw1", "Feedback"]
     bob_row = next(r for r in moodle if r[0] == "bob@uni.example")
     assert bob_row[3] == after["bob.zip"]["score"] and "losses" in bob_row[4]
+    canvas = list(csv.reader(open(tmp_path / "hw1.canvas.csv")))  # both files from one run
+    assert next(r for r in canvas if r[0] == "Bob Baker")[-1] == after["bob.zip"]["score"] != "53"
 
 
 LOOP = "while True:\n    pass\n"
