@@ -200,6 +200,7 @@ def _command(args):
             return 0
         from autograder.bundle import write_bundle
 
+        _parent_folder(args.out)
         write_bundle(args.out, modules, args.points)
         print(f"wrote {args.out}")
         return 0
@@ -212,6 +213,18 @@ def _command(args):
     except KeyboardInterrupt:
         sys.stderr.write("autograder: interrupted\n")
         return 130
+
+
+def _parent_folder(out):
+    """Create the folder a file will be written into; a one-line UsageError when `out` cannot be a file."""
+    from pathlib import Path
+
+    if Path(out).is_dir():
+        raise UsageError(f"--out {out} is a folder: name the file to write, e.g. {Path(out) / 'hw1.zip'}")
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot create its folder ({error.strerror})") from None
 
 
 def _check(args):
