@@ -231,8 +231,8 @@ def gradescope(report):
         verdict = outcome.verdict
         tests.append({
             "name": f"{outcome.check.function}: {outcome.check.name}",
-            "score": outcome.score,
-            "max_score": outcome.check.points,
+            "score": rounded(outcome.score),
+            "max_score": rounded(outcome.check.points),
             "status": "passed" if verdict.passed else "failed",
             "output": safe("\n".join([verdict.summary, *verdict.details]), 20_000, lines=True),
             "visibility": "visible",
@@ -241,8 +241,8 @@ def gradescope(report):
     output = [f"Score {_num(report.score)}/{_num(report.max_score)}; seed {report.seed}."] + [
         f"note: {safe(n)}" for n in report.notes] + [f"Isolation: {report.isolation}"] * bool(report.isolation)
     return {
-        "score": report.score,
-        "max_score": report.max_score,
+        "score": rounded(report.score),
+        "max_score": rounded(report.max_score),
         "execution_time": round(report.seconds, 3),
         "output": "\n".join(output),
         "tests": tests,
@@ -309,8 +309,19 @@ def zero_reasons(report):
     return reasons
 
 
+# Points are written with this many decimals everywhere (results.json, the CSV, the gradebook files): a sum
+# of weighted checks is 100.00000000000003 here and ...414 in its last digits on another machine.
+POINT_DECIMALS = 2
+
+
+def rounded(x):
+    """Points as written: POINT_DECIMALS decimals, an int when whole (JSON then shows 100, not 100.0)."""
+    value = round(float(x), POINT_DECIMALS) + 0.0  # + 0.0: never -0.0
+    return int(value) if value.is_integer() else value
+
+
 def _points(x):
-    return f"{round(x, 2):g}"
+    return f"{rounded(x):g}"
 
 
 def _percent(score, out_of):
