@@ -51,7 +51,8 @@ def build_parser():
     check.add_argument("--user", help="run the submission as this unprivileged user (needs root)")
     check.add_argument("--python", help="interpreter that runs the submission (default: this one)")
     check.add_argument("--brief", action="store_true", help="the table only, without explanations")
-    _assignment_options(check, "--only", "--modules")
+    _assignment_options(check, "--only", "--modules", metavar="MOD[.FUNCTION][,...]",
+                        help="grade only these modules or functions (default: all)")
     check.add_argument("--fail-under", metavar="SCORE", type=_score_threshold,
                        help="exit 1 when the score is below SCORE (points, or a percentage such as 100%%)")
     _isolation_options(check)
@@ -104,8 +105,8 @@ def _public_seed_option(parser):
                         help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
 
 
-def _assignment_options(parser, *names):
-    parser.add_argument(*names, dest="modules", metavar="MOD[,MOD]", help="grade only these modules (default: all)")
+def _assignment_options(parser, *names, metavar="MOD[,MOD]", help="grade only these modules (default: all)"):
+    parser.add_argument(*names, dest="modules", metavar=metavar, help=help)
     parser.add_argument("--points", metavar="FILE.toml", help="points per module (`activations = 40` lines)")
 
 
