@@ -240,6 +240,10 @@ autograder = "autograder.cli:main"
 [project.entry-points.pytest11]
 autograder = "autograder.pytest_plugin"
 
+# Said explicitly, an editable install adds this folder to sys.path (a .pth file) without a warning block.
+[tool.setuptools]
+package-dir = {"" = "."}
+
 [tool.setuptools.packages.find]
 include = ["autograder*"]
 

@@ -282,7 +282,8 @@ def installed(edition, tmp_path_factory):
     assert venv_line.startswith("python3 -m venv .venv-grade") and "pip install -e '.[test]'" in pip_line
     _run(venv_line.replace("python3", sys.executable, 1), cwd=folder)
     _shared_packages(folder / ".venv-grade")
-    _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    done = _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    assert "BuildBackendWarning" not in done.stderr, done.stderr  # setuptools' "Editable installation" block
     # .venv, for the site: `make site` installs into it (with PIP_FLAGS, offline) on first use.
     _run([sys.executable, "-m", "venv", ".venv"], cwd=folder)
     _shared_packages(folder / ".venv")
