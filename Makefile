@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 NO_PYTHON := no Python 3.11 here can make a venv: install python3.11 and python3.11-venv, or run make PYTHON=/path/to/python3
 
@@ -70,6 +70,7 @@ serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000, rebuil
 # (and pytest, for `pytest exercises`): about 110 MB installed instead of ~1 GB with PyTorch, Playwright and MkDocs.
 GRADE_VENV := .venv-grade
 GRADE_BIN  := $(if $(wildcard $(STAMP)),$(BIN),$(GRADE_VENV)/bin)
+GRADE_DEPS := $(if $(wildcard $(STAMP)),$(STAMP),$(GRADE_VENV)/.installed-stamp)
 
 $(GRADE_VENV)/.installed-stamp: pyproject.toml locks/grade.txt
 	@test -x $(GRADE_VENV)/bin/python || test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
@@ -77,13 +78,14 @@ $(GRADE_VENV)/.installed-stamp: pyproject.toml locks/grade.txt
 	$(call install-locked,$(GRADE_VENV),locks/grade.txt)
 	@touch $@
 
-grade: $(if $(wildcard $(STAMP)),$(STAMP),$(GRADE_VENV)/.installed-stamp)  ## grade your exercises/ folder (installs only NumPy, pytest and the grader)
+grade: $(GRADE_DEPS)  ## grade your exercises/ folder (installs only NumPy, pytest and the grader)
 	$(GRADE_BIN)/autograder check exercises
 
 # The student edition: the course without solutions/, graded by the public check (see README, "Two editions").
 RELEASE_DIR ?= build/student-edition
-release: $(STAMP)  ## write the student edition (no solutions; public checks) into build/student-edition
-	$(BIN)/autograder release --out $(RELEASE_DIR) $(if $(MODULES),--modules $(MODULES))
+# Like grading, it needs NumPy and the grader only: .venv-grade is enough.
+release: $(GRADE_DEPS)  ## write the student edition (no solutions; public checks) into build/student-edition
+	$(GRADE_BIN)/autograder release --out $(RELEASE_DIR) $(if $(MODULES),--modules $(MODULES))
 
 bench: $(STAMP)  ## print grading latency, batch throughput and site build time
 	$(BIN)/python benchmarks/run.py

@@ -38,6 +38,33 @@ def submissions_in(folder):
                   if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == ".zip"))
 
 
+CLONE_DEPTH = 3  # how deep under a submission an exercises/ folder is looked for
+
+
+def exercises_in(path):
+    """The folder to grade in one submission. A folder holding exercise files is graded as it is; in a
+    clone of the course repository (GitHub Classroom's tools download each student's repository into one
+    folder) the work is in exercises/, at the clone's root or deeper. Zips are sorted out by grade()."""
+    path = Path(path)
+    if not path.is_dir() or path.is_symlink() or any((path / f"{m}.py").is_file() for m in MODULES):
+        return path
+    level = [path]
+    for _ in range(CLONE_DEPTH):
+        for folder in level:
+            found = folder / "exercises"
+            if found.is_dir() and not found.is_symlink():
+                return found
+        level = sorted(child for folder in level for child in _subfolders(folder))
+    return path
+
+
+def _subfolders(folder):
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
 def read_rows(out, header):
     """{submission: row} of an earlier run's CSV at `out` (empty if none); rows cut short by a crash are dropped."""
     if not Path(out).exists() or Path(out).stat().st_size == 0:
@@ -71,7 +98,7 @@ def grade_one(path, options):
 
     modules, points, grade_options = options["modules"], options["points"], options["grade"]
     try:
-        graded = grade(path, parallel=1, modules=modules, keep_warm=True, **grade_options)
+        graded = grade(exercises_in(path), parallel=1, modules=modules, keep_warm=True, **grade_options)
         return report.csv_row(path.name, assignment.weigh_report(graded, points), modules)
     except Exception as error:  # noqa: BLE001 - one submission must never stop the class
         return report.csv_failed_row(path.name, f"could not be graded: {type(error).__name__}: {error}",
@@ -180,7 +207,7 @@ def _grade_all(todo, record, jobs, options):
 
 
 def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, points=None, roster=None,
-              export=None, regrade=(), **grade_options):
+              export=(), regrade=(), **grade_options):
     """Grade the class in `folder` into the CSV `out`; returns the exit status (raises Interrupted on Ctrl-C)."""
     everyone = submissions_in(folder)
     if Path(out).is_dir() or not Path(out).resolve().parent.is_dir():
@@ -190,8 +217,9 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, 
     if unknown:
         raise UsageError(f"--regrade: no submission named {', '.join(unknown)} in {folder}")
     students = gradebook.load_roster(roster) if roster else None
+    export = (export,) if isinstance(export, str) else tuple(export or ())
     if export and students is None:
-        raise UsageError(f"--format {export} needs --roster, to name each submission's student")
+        raise UsageError(f"--format {','.join(export)} needs --roster, to name each submission's student")
     points = points or {}
     header = report.csv_header(modules)
     rows = {name: row for name, row in read_rows(out, header).items() if name not in regrade}
@@ -225,11 +253,11 @@ def run_batch(folder, out, jobs=1, limits=Limits(), user=None, modules=MODULES, 
     print(f"graded {len(names) - already} submissions ({already} already in {out}) -> {out}")
     if students is not None:
         _roster_summary(students, names)
-    if export:
-        exported = gradebook.write_export(export, [dict(zip(header, rows[n])) for n in sorted(rows) if n in names],
-                                          students, Path(out).with_suffix(f".{export}.csv"), Path(out).stem,
+    for kind in export:
+        exported = gradebook.write_export(kind, [dict(zip(header, rows[n])) for n in sorted(rows) if n in names],
+                                          students, Path(out).with_suffix(f".{kind}.csv"), Path(out).stem,
                                           report._points(sum(options["maxima"].values())))
-        print(f"{export} gradebook import file -> {exported}")
+        print(f"{kind} gradebook import file -> {exported}")
     return 0
 
 

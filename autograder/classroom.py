@@ -1,39 +1,57 @@
-"""Write what a GitHub Classroom template repository needs to grade the exercises on every push.
+"""Write a GitHub Classroom template repository: the student edition plus a workflow that checks it on every push.
 
 `autograder classroom --out DIR` writes into DIR (the template repository):
 
-    .github/workflows/classroom.yml   the workflow GitHub Classroom runs
-    .autograder/                      the grader, the reference solutions and constraints.txt
+    the student edition (`autograder release`): exercises/, the grader with its public check, the site
+    .github/workflows/classroom.yml             the workflow GitHub Classroom runs
+    .github/autograder-constraints.txt          the NumPy and tqdm versions the checks were made with
 
-The workflow installs the grader (pinned like the Gradescope bundle), then runs
-GitHub Classroom's own command grader once per module: each module is one test,
-worth its points, passed when every check of that module passes
-(`autograder check exercises --only MODULE --fail-under 100%` exits 0). The
-Classroom reporter adds the tests up for the Classroom dashboard.
+No solutions travel in the template: the workflow grades with the edition's public check (the
+inputs of one public seed, judged against answers stored at release time). It installs the edition's
+grader (`pip install .`) and runs the installed `autograder` console script, never `python -m
+autograder`: `-m` puts the working directory first on sys.path, so whatever `autograder/` folder the
+repository holds would run instead. It then runs GitHub Classroom's own command grader once per module:
+each module is one test, worth its points, passed when every check of that module passes
+(`autograder check exercises --only MODULE --fail-under 100%` exits 0). The Classroom reporter adds the
+tests up for the Classroom dashboard.
 
-The reference solutions travel in the template repository, so a student can
-read them: this course publishes its solutions anyway. Where that matters,
-grade on Gradescope, where they are root's only.
+Students own their repositories, workflow included, so this grade is feedback. The grade that counts
+comes from `autograder batch` over the collected repositories, with the instructor's grader on fresh
+seeds (README, "Grade on GitHub Classroom").
 """
 from pathlib import Path
 
-from autograder import assignment, bundle
+from autograder import assignment, bundle, public
+from autograder.submission import UsageError
 
 COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 PYTHON_VERSION = "3.11"
 TIMEOUT_MINUTES = 5  # per module; the command grader's unit is minutes
-INSTALL = "python -m pip install --quiet --constraint .autograder/constraints.txt ./.autograder"
+CONSTRAINTS = ".github/autograder-constraints.txt"
+# Not editable: the workflow grades with the copy pip installed, whatever the working tree holds afterwards.
+INSTALL = f"python -m pip install --quiet --disable-pip-version-check --constraint {CONSTRAINTS} ."
 
 
 def module_command(module):
-    return (f"AUTOGRADER_REFERENCE=.autograder/solutions python -m autograder check exercises"
-            f" --only {module} --fail-under 100% --brief")
+    """The command grader's command for one module: the installed console script, its feedback in full."""
+    return f"autograder check exercises --only {module} --fail-under 100%"
+
+
+def integer_maxima(modules, points):
+    """{module: integer points}; Classroom's command grader reads `max-score` with parseInt (12.5 -> 12)."""
+    # A module's weighted checks add up to its points give or take rounding (50 comes back as 49.999...).
+    maxima = {m: round(v, 9) for m, v in assignment.module_maxima(modules, points).items()}
+    fractional = [f"{m} = {v:g}" for m, v in maxima.items() if not float(v).is_integer()]
+    if fractional:
+        raise UsageError(f"GitHub Classroom counts whole points only ({', '.join(fractional)}): "
+                         "give every module integer points in --points")
+    return {module: int(value) for module, value in maxima.items()}
 
 
 def workflow(modules, points):
     """The workflow as plain data (dicts and lists), in the shape GitHub Actions reads."""
-    maxima = assignment.module_maxima(modules, points)
+    maxima = integer_maxima(modules, points)
     steps = [
         {"name": "Check out the submission", "uses": "actions/checkout@v4"},
         {"name": "Set up Python", "uses": "actions/setup-python@v5", "with": {"python-version": PYTHON_VERSION}},
@@ -43,7 +61,7 @@ def workflow(modules, points):
         steps.append({
             "name": module, "id": module, "uses": COMMAND_GRADER,
             "with": {"test-name": module, "setup-command": "", "command": module_command(module),
-                     "timeout": TIMEOUT_MINUTES, "max-score": _number(maxima[module])},
+                     "timeout": TIMEOUT_MINUTES, "max-score": maxima[module]},
         })
     steps.append({
         "name": "Autograding Reporter", "uses": REPORTER,
@@ -61,10 +79,6 @@ def workflow(modules, points):
             "steps": steps,
         }},
     }
-
-
-def _number(x):
-    return int(x) if float(x).is_integer() else round(x, 2)
 
 
 def to_yaml(value, indent=0):
@@ -100,22 +114,17 @@ def _scalar(item):
     return json.dumps(item)
 
 
-def write_classroom(out, modules, points):
-    """Write the workflow and the vendored grader into `out`; return the paths written."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        from autograder.submission import UsageError
+def write_classroom(out, modules, points, public_seed=public.DEFAULT_PUBLIC_SEED, progress=True):
+    """Write the student edition of `modules` and its workflow into `out`; return the paths written."""
+    from autograder.release import write_release
 
-        raise UsageError(f"{out} exists and is not a folder")
-    flow = out / ".github" / "workflows" / "classroom.yml"
+    flow_text = to_yaml(workflow(modules, points))  # a fractional weight is refused before `out` is touched
+    write_release(out, modules, public_seed, progress)
+    flow = Path(out) / ".github" / "workflows" / "classroom.yml"
     flow.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# GitHub Classroom autograding for: {', '.join(modules)}.\n"
-              "# Written by `autograder classroom`; write it again rather than editing it.\n")
-    flow.write_text(header + to_yaml(workflow(modules, points)) + "\n")
-    vendored = out / ".autograder"
-    for name, text in bundle.source_files():
-        target = vendored / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    (vendored / "constraints.txt").write_text(bundle.constraints())
-    return [flow, vendored]
+    header = (f"# GitHub Classroom autograding for: {', '.join(modules)}. This grade is feedback: it runs the\n"
+              "# public check (fixed inputs). Written by `autograder classroom`; write it again rather than editing it.\n")
+    flow.write_text(header + flow_text + "\n")
+    constraints = Path(out) / CONSTRAINTS
+    constraints.write_text(bundle.constraints())
+    return [Path(out), flow, constraints]

@@ -6,7 +6,6 @@ import sys
 
 from autograder.sandbox.isolation import MODES, SandboxUnavailable, check_namespaces
 from autograder.assignment import load_points, parse_modules, weigh_report
-from autograder.sandbox.runner import Limits, become_subreaper
 from autograder.selection import resolve
 from autograder.safe_text import safe
 from autograder.submission import UsageError
@@ -37,6 +36,8 @@ def _isolation_options(command):
 
 
 def build_parser():
+    from autograder.sandbox.runner import Limits
+
     parser = _Parser(prog="autograder", description="Grade the course's NumPy exercises.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -50,7 +51,8 @@ def build_parser():
     check.add_argument("--user", help="run the submission as this unprivileged user (needs root)")
     check.add_argument("--python", help="interpreter that runs the submission (default: this one)")
     check.add_argument("--brief", action="store_true", help="the table only, without explanations")
-    _assignment_options(check, "--only", "--modules")
+    _assignment_options(check, "--only", "--modules", metavar="MOD[.FUNCTION][,...]",
+                        help="grade only these modules or functions (default: all)")
     check.add_argument("--fail-under", metavar="SCORE", type=_score_threshold,
                        help="exit 1 when the score is below SCORE (points, or a percentage such as 100%%)")
     _isolation_options(check)
@@ -74,8 +76,8 @@ def build_parser():
     _assignment_options(batch, "--modules")
     batch.add_argument("--roster", metavar="ROSTER.csv", help="CSV naming each submission's student "
                        "(columns submission, student_id, name, email)")
-    batch.add_argument("--format", choices=("plain", "canvas", "moodle"), default="plain",
-                       help="also write a file this gradebook imports as it is (needs --roster)")
+    batch.add_argument("--format", type=_formats, default=(), metavar="canvas,moodle",
+                       help="also write the file each of these gradebooks imports as it is (needs --roster)")
     batch.add_argument("--regrade", metavar="NAME[,NAME]", default="",
                        help="grade these submissions again, replacing their rows")
     _isolation_options(batch)
@@ -84,21 +86,40 @@ def build_parser():
     bundle.add_argument("--out", required=True, metavar="FILE.zip")
     _assignment_options(bundle, "--modules")
 
-    classroom = commands.add_parser("classroom", help="write a GitHub Classroom autograding workflow into DIR")
-    classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder")
+    classroom = commands.add_parser("classroom", help="write a GitHub Classroom template (the student edition "
+                                    "and its feedback workflow) into DIR")
+    classroom.add_argument("--out", required=True, metavar="DIR", help="the template repository's folder: a new "
+                           "one, or one holding an earlier template")
     _assignment_options(classroom, "--modules")
+    _public_seed_option(classroom)
 
     release = commands.add_parser("release", help="write the student edition (no solutions, public checks) into DIR")
     release.add_argument("--out", required=True, metavar="DIR", help="a new folder, or one holding an earlier edition")
     release.add_argument("--modules", metavar="MOD[,MOD]", help="the modules its checks grade (default: all)")
-    release.add_argument("--public-seed", type=int, default=1, metavar="N",
-                         help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
+    _public_seed_option(release)
     return parser
 
 
-def _assignment_options(parser, *names):
-    parser.add_argument(*names, dest="modules", metavar="MOD[,MOD]", help="grade only these modules (default: all)")
+def _public_seed_option(parser):
+    parser.add_argument("--public-seed", type=int, default=1, metavar="N",
+                        help="the seed of the public inputs, 0 to 65535 (default 1); the grader never draws these")
+
+
+def _assignment_options(parser, *names, metavar="MOD[,MOD]", help="grade only these modules (default: all)"):
+    parser.add_argument(*names, dest="modules", metavar=metavar, help=help)
     parser.add_argument("--points", metavar="FILE.toml", help="points per module (`activations = 40` lines)")
+
+
+EXPORTS = ("canvas", "moodle")
+
+
+def _formats(text):
+    """--format: gradebooks, comma-separated ("plain", the CSV alone, names none)."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in EXPORTS + ("plain",)]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r} (choose from {', '.join(EXPORTS)})")
+    return tuple(name for name in EXPORTS if name in names)
 
 
 def _score_threshold(text):
@@ -113,8 +134,25 @@ def _score_threshold(text):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    # Everything that imports NumPy happens in here (cli.py itself imports none of it), so Ctrl-C while the
+    # grader starts up ends as cleanly as later, not with a traceback.
     try:
+        return _command(build_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        sys.stderr.write("autograder: interrupted\n")
+        return 130
+
+
+def _command(args):
+    from autograder.sandbox.runner import Limits, become_subreaper
+
+    try:
+        if args.command in ("check", "watch") and args.seed is not None:
+            from autograder.public import is_edition
+
+            if is_edition():  # its inputs are fixed: a seed would be silently ignored
+                raise UsageError("--seed replays the random inputs of your instructor's grader; this student "
+                                 "edition always checks the same fixed inputs")
         if args.command == "check":
             return _check(args)
         if args.command == "watch":
@@ -146,7 +184,7 @@ def main(argv=None):
             try:
                 return run_batch(args.dir, args.out, jobs=args.jobs, limits=Limits(call_seconds=args.timeout),
                                  user=args.user, modules=modules, points=points, roster=args.roster,
-                                 export=None if args.format == "plain" else args.format, regrade=regrade,
+                                 export=args.format, regrade=regrade,
                                  isolation_mode=args.isolation)
             except Interrupted as stop:
                 # Exit at once: the grading processes are already gone, and waiting for the pool's
@@ -158,11 +196,12 @@ def main(argv=None):
         if args.command == "classroom":
             from autograder.classroom import write_classroom
 
-            for path in write_classroom(args.out, modules, points):
+            for path in write_classroom(args.out, modules, points, args.public_seed, progress=sys.stderr.isatty()):
                 print(f"wrote {path}")
             return 0
         from autograder.bundle import write_bundle
 
+        _parent_folder(args.out)
         write_bundle(args.out, modules, args.points)
         print(f"wrote {args.out}")
         return 0
@@ -177,9 +216,22 @@ def main(argv=None):
         return 130
 
 
+def _parent_folder(out):
+    """Create the folder a file will be written into; a one-line UsageError when `out` cannot be a file."""
+    from pathlib import Path
+
+    if Path(out).is_dir():
+        raise UsageError(f"--out {out} is a folder: name the file to write, e.g. {Path(out) / 'hw1.zip'}")
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot create its folder ({error.strerror})") from None
+
+
 def _check(args):
     from autograder import report
     from autograder.grade import grade
+    from autograder.sandbox.runner import Limits, become_subreaper
 
     if args.user and os.geteuid() != 0:
         raise UsageError("--user needs the grader to run as root")

@@ -13,7 +13,9 @@ Nothing is compiled into the edition (no __pycache__), and `tests/release/` grep
 the body of every reference function.
 """
 import ast
+import contextlib
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -48,6 +50,8 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
     _empty(out)
     for name in COPIED:
         _copy(ROOT / name, out / name)
+    for page in sorted((out / "docs").rglob("*.md")):
+        page.write_text(edition_page(page.read_text(), page.relative_to(out)))
     (out / "exercises").mkdir()
     for name, text in fresh_stubs().items():  # never the working copy: an instructor may have filled it in
         (out / "exercises" / name).write_text(text)
@@ -55,11 +59,25 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
         path = Path("autograder/mistakes") / f"{module}.py"
         (out / path).write_text(stub_mistakes((ROOT / path).read_text()))
     public.save(out / "autograder/public_data", manifest, runs, packed)
-    (out / "README.md").write_text(README.replace("@MODULES@", ", ".join(modules)))
+    (out / "README.md").write_text(readme(modules))
     (out / "Makefile").write_text(MAKEFILE)
     (out / "pyproject.toml").write_text(pyproject())
     (out / ".gitignore").write_text(GITIGNORE)
     return sorted(p.name for p in out.iterdir())
+
+
+# Passages of a course page that hold for one edition only. The instructor's site shows instructor-only
+# passages and hides edition-only ones (an HTML comment); `release` drops the first and unwraps the second.
+INSTRUCTOR_ONLY = re.compile(r"<!-- instructor-only -->\n.*?<!-- /instructor-only -->\n", re.DOTALL)
+EDITION_ONLY = re.compile(r"<!-- edition-only\n(.*?)-->\n", re.DOTALL)
+
+
+def edition_page(text, name="page"):
+    """A course page as the student edition shows it (see INSTRUCTOR_ONLY)."""
+    text = EDITION_ONLY.sub(lambda m: m.group(1), INSTRUCTOR_ONLY.sub("", text))
+    if "instructor-only -->" in text or "<!-- edition-only" in text:
+        raise ValueError(f"{name}: an instructor-only or edition-only marker without its end")
+    return text
 
 
 def _empty(out):
@@ -123,13 +141,25 @@ def public_answers(modules, seed, progress=True):
         last = calls[-1].id  # the recognisers compare the mistake's answer to the check's last call
         for mistake in mistakes_for(check.function):  # behaviour-seen ones too: their answer must also fit
             bound = mistake.bind(reference.namespace(check.module))
-            output = reference.run(calls, {check.function: bound})[last]
+            with _global_random_seeded([seed, index]):  # "global np.random": the same release, byte for byte
+                output = reference.run(calls, {check.function: bound})[last]
             if isinstance(check, DistributionCheck) and type(output) is np.ndarray and output.dtype.kind == "f":
                 output = public.LawSample(output)  # compared by its law only: kept as order statistics
             runs.setdefault(public.mistake_run(mistake), {})[last] = output
     signatures = {name: _parameters(fn) for name, fn in reference.functions.items() if name.split(".")[0] in modules}
     manifest = {"format": 1, "seed": seed, "modules": list(modules), "digests": digests, "signatures": signatures}
     return runs, manifest
+
+
+@contextlib.contextmanager
+def _global_random_seeded(seed):
+    """np.random's global state seeded for the block, then restored (a mistake may draw from it)."""
+    saved = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
 
 
 def _parameters(function):
@@ -162,6 +192,13 @@ def stub_mistakes(source):
 
 def _is_mistake(decorator):
     return isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "mistake"
+
+
+def readme(modules):
+    """The edition's README, naming its modules in contract order, each once."""
+    first, rest = modules[0], list(modules[1:])
+    then = f" (then {', '.join(rest[:-1])} and {rest[-1]})" if len(rest) > 1 else f" (then {rest[0]})" if rest else ""
+    return README.replace("@FIRST@.py` (then @REST@)", f"{first}.py`{then}")
 
 
 def pyproject():
@@ -203,6 +240,10 @@ autograder = "autograder.cli:main"
 [project.entry-points.pytest11]
 autograder = "autograder.pytest_plugin"
 
+# Said explicitly, an editable install adds this folder to sys.path (a .pth file) without a warning block.
+[tool.setuptools]
+package-dir = {"" = "."}
+
 [tool.setuptools.packages.find]
 include = ["autograder*"]
 
@@ -210,11 +251,18 @@ include = ["autograder*"]
 autograder = ["public_data/*"]
 """
 
-MAKEFILE = """# Student edition. Every target creates .venv on first use: you need Python 3.10+, make and git.
+MAKEFILE = """# Student edition. Every target installs what it needs on first use: you need Python 3.10+, make and git.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Grading needs NumPy, pytest and the grader only: .venv-grade holds just those (about 110 MB).
+GRADE_VENV := .venv-grade
+GRADE_STAMP := $(GRADE_VENV)/.installed-stamp
+# The course site needs MkDocs and its plugins too: .venv holds everything.
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Grading uses .venv once it exists, else .venv-grade.
+GRADE_BIN  := $(if $(wildcard $(STAMP)),$(BIN),$(GRADE_VENV)/bin)
+GRADE_DEPS := $(if $(wildcard $(STAMP)),$(STAMP),$(GRADE_STAMP))
 # Extra pip options, e.g. PIP_FLAGS="--no-deps --no-build-isolation" where the packages are already there.
 PIP_FLAGS ?=
 
@@ -226,21 +274,26 @@ export NO_MKDOCS_2_WARNING := 1
 help:  ## list the targets
 \t@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\\n", $$1, $$2}'
 
+$(GRADE_STAMP): pyproject.toml
+\t@test -x $(GRADE_VENV)/bin/python || $(PYTHON) -m venv $(GRADE_VENV)
+\t$(GRADE_VENV)/bin/python -m pip install --quiet $(PIP_FLAGS) -e '.[test]'
+\t@touch $@
+
 $(STAMP): pyproject.toml
 \t@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet $(PIP_FLAGS) -e '.[site,test]'
 \t@touch $@
 
-install: $(STAMP)  ## create .venv and install the grader and the site's packages
+install: $(STAMP)  ## create .venv with the grader and the site's packages (make serve does it too)
 
-grade: $(STAMP)  ## check your exercises/ folder (the public check)
-\t$(BIN)/autograder check exercises
+grade: $(GRADE_DEPS)  ## check your exercises/ folder (the public check; installs only NumPy, pytest and the grader)
+\t$(GRADE_BIN)/autograder check exercises
 
-watch: $(STAMP)  ## check again on every save
-\t$(BIN)/autograder watch exercises
+watch: $(GRADE_DEPS)  ## check again on every save
+\t$(GRADE_BIN)/autograder watch exercises
 
-test: $(STAMP)  ## the public checks as pytest tests, one a check
-\t$(BIN)/python -m pytest -q exercises
+test: $(GRADE_DEPS)  ## the public checks as pytest tests, one a check
+\t$(GRADE_BIN)/python -m pytest -q exercises
 
 serve: $(STAMP)  ## build the course site and serve it on http://127.0.0.1:8000
 \t$(BIN)/python -m mkdocs serve --dirty --dev-addr 127.0.0.1:8000
@@ -248,11 +301,12 @@ serve: $(STAMP)  ## build the course site and serve it on http://127.0.0.1:8000
 site: $(STAMP)  ## build the course site into site/
 \t$(BIN)/python -m mkdocs build --strict
 
-clean:  ## remove build products (keeps .venv)
+clean:  ## remove build products (keeps .venv and .venv-grade)
 \trm -rf site build .pytest_cache
 """
 
 GITIGNORE = """.venv/
+.venv-grade/
 /site/
 /build/
 __pycache__/
@@ -269,27 +323,31 @@ An open deep-learning course that runs on a laptop, offline: the course site, an
 with a grader that tells you in about a second which of your functions are right and, for each wrong
 one, what is wrong.
 
-## Set up
+## Set up and practise
 
-You need Python 3.10 or newer, `make` and `git`.
+You need Python 3.10 or newer, `make` and `git`. Then, in this folder:
 
 ```bash
-python3 -m venv .venv
-.venv/bin/python -m pip install -e '.[site,test]'
+make grade    # installs NumPy, pytest and the grader into .venv-grade/, then checks exercises/
 ```
 
-(`make install` does the same; every `make` target runs it first when needed.)
-
-## Practise
-
-Open `exercises/activations.py` (then the other modules: @MODULES@), replace each
-`raise NotImplementedError` with your implementation, and check your work:
+The first run takes about 20 seconds and 110 MB; without `make`, the same install is:
 
 ```bash
-make grade    # same as: .venv/bin/autograder check exercises
+python3 -m venv .venv-grade
+.venv-grade/bin/python -m pip install -e '.[test]'
+```
+
+Open `exercises/@FIRST@.py` (then @REST@), replace each `raise NotImplementedError` with your
+implementation, and check your work:
+
+```bash
+make grade    # same as: .venv-grade/bin/autograder check exercises
 make watch    # check again on every save
-make test     # the same checks as pytest tests: .venv/bin/python -m pytest exercises
+make test     # the same checks as pytest tests: .venv-grade/bin/python -m pytest exercises
 ```
+
+Where the course pages say `.venv/bin/`, use `.venv-grade/bin/` (or build `.venv/` with `make install`).
 
 The report shows, per module and function, your points and what went wrong; when your answer is a
 known mistake (for example *derivative applied to the activation instead of the pre-activation*), it
@@ -308,6 +366,7 @@ make serve    # build the site and serve it on http://127.0.0.1:8000
 make site     # or build it into site/
 ```
 
-The notebooks are stored with their outputs; download one from its page to run it yourself (its first
-cell says what to install).
+These install the site's packages into `.venv/` on first use (a few hundred MB more); `make grade`
+then grades with `.venv/` too. The notebooks are stored with their outputs; download one from its
+page to run it yourself (its first cell says what to install).
 """

@@ -92,10 +92,12 @@ def text(report, color=False, details=True, replay=None, saved=()):
     module, passing, total_functions, next_function = None, 0, 0, None
     explained = []
     # A module that is absent or cannot be imported is said once (with the error's line), not once per check.
-    whole = {}
+    whole, unimportable = {}, {}
     for outcome in report.outcomes:
         if state(outcome) in ("missing", "import") and outcome.verdict.summary.startswith(("importing", outcome.check.module)):
             whole.setdefault(outcome.check.module, outcome.verdict.summary)
+            if state(outcome) == "import":
+                unimportable.setdefault(outcome.check.module, outcome.verdict.summary)
     for mod, function, earned, total, outcomes in _functions(report):
         states = {state(o) for o in outcomes}
         if mod != module:
@@ -147,21 +149,33 @@ def text(report, color=False, details=True, replay=None, saved=()):
     if getattr(report, "public", False):  # a student edition: the inputs never change, so no replay line
         lines += _wrap(PUBLIC_NOTE, width, "", "  ")
     else:
-        lines += [paint(DIM, line) for line in
-                  _wrap(f"seed {report.seed}: replay exactly with  {replay} --seed {report.seed}", width, "", "  ")]
+        lines += [paint(DIM, line) for line in replay_lines(report.seed, f"{replay} --seed {report.seed}", width)]
     lines.append("")
-    lines += _wrap(progress_line(passing, total_functions, next_function), width, "", "  ")  # last: what to do next
+    error = unimportable.get(next_function.split(".")[0]) if next_function else None
+    lines += _wrap(progress_line(passing, total_functions, next_function, error), width, "", "  ")  # last: what to do next
     # Everything above may quote the submission (exception names, messages, file names): no control codes.
     return "\n".join(_keep_codes(line, color) for line in lines)
 
 
-def progress_line(passing, total, next_function):
-    """'23 of 74 functions pass; next: sigmoid_derivative (activations.py), see the activation functions page (...)'."""
-    head = f"{passing} of {total} function{'s' * (total != 1)} pass"
+def replay_lines(seed, command, width):
+    """The replay line, its command never broken (a broken one cannot be pasted): on a line of its own
+    when both do not fit on one."""
+    line = f"seed {seed}: replay exactly with  {command}"
+    return [line] if len(line) <= width else [f"seed {seed}: replay exactly with", f"  {command}"]
+
+
+def progress_line(passing, total, next_function, error=None):
+    """'23 of 74 functions pass; next: sigmoid_derivative (activations.py), see the activation functions page (...)'.
+    With `error`, why next_function's module cannot be imported, the next step is to fix that."""
+    head = f"{passing} of {total} function{'s pass' if total != 1 else ' passes'}"
     if next_function is None:
         return head + ": all done." if total else head
     title, page = course_page(next_function)
     module, function = next_function.split(".")
+    if error is not None:
+        line = re.search(r"line (\d+)", error)
+        where = f"line {line.group(1)}, " if line else ""
+        return f"{head}; next: fix {module}.py, which cannot be imported ({where}see above)"
     return f"{head}; next: {function} ({module}.py), see {title} ({page})"
 
 
@@ -231,8 +245,8 @@ def gradescope(report):
         verdict = outcome.verdict
         tests.append({
             "name": f"{outcome.check.function}: {outcome.check.name}",
-            "score": outcome.score,
-            "max_score": outcome.check.points,
+            "score": rounded(outcome.score),
+            "max_score": rounded(outcome.check.points),
             "status": "passed" if verdict.passed else "failed",
             "output": safe("\n".join([verdict.summary, *verdict.details]), 20_000, lines=True),
             "visibility": "visible",
@@ -241,8 +255,8 @@ def gradescope(report):
     output = [f"Score {_num(report.score)}/{_num(report.max_score)}; seed {report.seed}."] + [
         f"note: {safe(n)}" for n in report.notes] + [f"Isolation: {report.isolation}"] * bool(report.isolation)
     return {
-        "score": report.score,
-        "max_score": report.max_score,
+        "score": rounded(report.score),
+        "max_score": rounded(report.max_score),
         "execution_time": round(report.seconds, 3),
         "output": "\n".join(output),
         "tests": tests,
@@ -309,8 +323,19 @@ def zero_reasons(report):
     return reasons
 
 
+# Points are written with this many decimals everywhere (results.json, the CSV, the gradebook files): a sum
+# of weighted checks is 100.00000000000003 here and ...414 in its last digits on another machine.
+POINT_DECIMALS = 2
+
+
+def rounded(x):
+    """Points as written: POINT_DECIMALS decimals, an int when whole (JSON then shows 100, not 100.0)."""
+    value = round(float(x), POINT_DECIMALS) + 0.0  # + 0.0: never -0.0
+    return int(value) if value.is_integer() else value
+
+
 def _points(x):
-    return f"{round(x, 2):g}"
+    return f"{rounded(x):g}"
 
 
 def _percent(score, out_of):

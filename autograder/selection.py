@@ -77,4 +77,25 @@ def resolve(path, only=None):
         if functions is not None:
             functions = frozenset(f for f in functions if f.startswith(f"{file.stem}."))
         path = str(file.parent)
-    return Selection(str(path), modules, functions)
+    return Selection(str(lone_zip(path) or path), modules, functions)
+
+
+def lone_zip(folder, depth=2):
+    """The one .zip in a folder that holds no Python file (to `depth` levels down), or None.
+
+    Gradescope leaves a zip that a student uploaded unextracted in its submission folder: it is the
+    submission, graded as `autograder check sub.zip` grades it."""
+    import os
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    zips = [p for p in folder.iterdir() if p.suffix.lower() == ".zip" and p.is_file() and not p.is_symlink()]
+    if len(zips) != 1:
+        return None
+    for current, subfolders, names in os.walk(folder):
+        if any(name.endswith(".py") for name in names):
+            return None
+        level = len(Path(current).relative_to(folder).parts)
+        subfolders[:] = [] if level >= depth else [d for d in subfolders if not d.startswith(".")]
+    return zips[0]

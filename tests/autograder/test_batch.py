@@ -131,6 +131,7 @@ def test_points_file_weights_modules(klass, tmp_path):
     (["--modules", "activation"], "did you mean activations?"),
     (["--modules", "activations", "--points", "{points}"], "not a module of this assignment"),
     (["--format", "canvas"], "needs --roster"),
+    (["--format", "canvas,excel"], "unknown format 'excel'"),
     (["--regrade", "nobody"], "no submission named nobody"),
     (["--roster", "{missing}"], "cannot read the roster"),
     (["--out", "{missing}/g.csv"], "not a file in an existing folder"),
@@ -180,7 +181,7 @@ def test_roster_exports_and_regrade(klass, graded, tmp_path):
     try:
         zip_folder(write_solutions(tmp_path / "bob2", {"losses.py": "raise SystemExit(3)\n"}), bob)
         done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--roster", roster,
-                          "--format", "moodle", "--regrade", "alice,bob.zip")
+                          "--format", "canvas,moodle", "--regrade", "alice,bob.zip")
     finally:
         bob.write_bytes(original)
     assert done.returncode == 0, done.stderr
@@ -194,6 +195,8 @@ def test_roster_exports_and_regrade(klass, graded, tmp_path):
     assert moodle[0] == ["Email address", "ID number", "Full name", "hw1", "Feedback"]
     bob_row = next(r for r in moodle if r[0] == "bob@uni.example")
     assert bob_row[3] == after["bob.zip"]["score"] and "losses" in bob_row[4]
+    canvas = list(csv.reader(open(tmp_path / "hw1.canvas.csv")))  # both files from one run
+    assert next(r for r in canvas if r[0] == "Bob Baker")[-1] == after["bob.zip"]["score"] != "53"
 
 
 LOOP = "while True:\n    pass\n"
@@ -242,3 +245,55 @@ def test_a_timeout_is_a_reason_too(tmp_path):
     assert done.returncode == 0, done.stderr
     row = rows_of(out)["looper"]
     assert row["score"] == "0" and "timed out" in row["error"]
+
+
+def test_cloned_repositories_are_graded_from_their_exercises_folder(tmp_path):
+    """GitHub Classroom's tools download each student's repository into one folder: the work is in
+    exercises/, beside the edition's own grader (whose mistakes/ and checks/ hold files named like the
+    modules) and whatever else a student keeps, at the clone's root or deeper."""
+    klass = tmp_path / "hw1-submissions"
+    stubs = {f"{m}.py": "def f():\n    raise NotImplementedError\n" for m in HOMEWORK}
+    for name in ("hw1-alice", "hw1-bob"):
+        write_solutions(klass / name / "autograder" / "mistakes", stubs)  # decoys, scoring 0 if picked
+        (klass / name / "README.md").write_text("student edition\n")
+        (klass / name / ".git").mkdir()
+    write_solutions(klass / "hw1-alice" / "exercises")
+    bob = write_solutions(klass / "hw1-bob" / "exercises", {"losses.py": "def mse(y_pred, y_true):\n    return 0.0\n"})
+    for unused in set(p.name for p in bob.glob("*.py")) - stubs.keys():  # bob removed the other modules
+        (bob / unused).unlink()
+    write_solutions(klass / "hw1-bob" / "backup")  # a complete copy elsewhere is not the submission
+    write_solutions(klass / "hw1-carol" / "course" / "2026" / "exercises")  # cloned deeper
+    out = tmp_path / "hw1.csv"
+    done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--jobs", 2)
+    assert done.returncode == 0, done.stderr
+    rows = rows_of(out)
+    assert sorted(rows) == ["hw1-alice", "hw1-bob", "hw1-carol"]
+    assert rows["hw1-alice"]["score"] == rows["hw1-carol"]["score"] == "53"
+    assert rows["hw1-bob"]["activations"] == "29" and rows["hw1-bob"]["losses"] != "15"
+
+
+def _wait_for_numpy(pid, deadline=60.0):
+    """Until the process maps NumPy's compiled core: it is past Python's own start-up, importing NumPy."""
+    started = time.monotonic()
+    while time.monotonic() - started < deadline:
+        try:
+            if "_multiarray_umath" in open(f"/proc/{pid}/maps").read():
+                return
+        except OSError:
+            return
+        time.sleep(0.002)
+
+
+@pytest.mark.parametrize("after", [0.0, 0.1, 0.3])
+def test_ctrl_c_while_the_batch_starts_gives_no_traceback(tmp_path, after):
+    """While the grader imports NumPy and loads the reference, Ctrl-C ends it as cleanly as later."""
+    write_solutions(tmp_path / "class" / "a1")
+    batch = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(tmp_path / "class"), "--out",
+                              str(tmp_path / "g.csv"), "--modules", "activations"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_numpy(batch.pid)
+    time.sleep(after)
+    os.killpg(batch.pid, signal.SIGINT)
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 130 or (batch.returncode == 0 and not stderr), stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == (batch.returncode == 130), stderr

@@ -125,3 +125,35 @@ def test_bundle_runs_like_gradescope(tmp_path):
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "root" / "results" / "results.json").read_text())
     assert results["score"] == results["max_score"] > 0
+    # A zip that Gradescope left unextracted in the submission folder is the submission.
+    submission = tmp_path / "root" / "submission"
+    with zipfile.ZipFile(tmp_path / "sub.zip", "w") as z:
+        for path in sorted(submission.glob("*.py")):
+            z.write(path, f"exercises/{path.name}")
+            path.unlink()
+    (tmp_path / "sub.zip").rename(submission / "sub.zip")
+    done = subprocess.run(["bash", str(tmp_path / "root" / "source" / "run_autograder")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    results = json.loads((tmp_path / "root" / "results" / "results.json").read_text())
+    assert done.returncode == 0 and results["score"] == results["max_score"] > 0, results["output"]
+
+
+def test_bundle_out_in_a_missing_folder_is_created_and_a_folder_is_refused(tmp_path):
+    done = autograder("bundle", "--modules", "activations", "--out", tmp_path / "new" / "deeper" / "hw1.zip")
+    assert done.returncode == 0 and zipfile.is_zipfile(tmp_path / "new" / "deeper" / "hw1.zip"), done.stderr
+    done = autograder("bundle", "--out", tmp_path / "new")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "is a folder" in done.stderr
+
+
+def test_after_a_syntax_error_next_points_at_it_and_the_replay_command_is_never_broken(tmp_path):
+    folder = write_solutions(tmp_path / "a-rather-long-folder-name-for-a-submission",
+                             {"activations.py": "def relu(z:\n"})
+    done = autograder("check", folder, "--only", "activations,losses", "--seed", 7, env={**os.environ, "COLUMNS": "60"})
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    last = " ".join(done.stdout.rstrip().split("\n\n")[-1].split())
+    assert last == "6 of 17 functions pass; next: fix activations.py, which cannot be imported (line 1, see above)"
+    assert f"  autograder check {folder} --only activations,losses --seed 7" in lines  # whole, on its own line
+    one = autograder("check", "solutions", "--only", "activations.relu")
+    assert one.stdout.splitlines()[-1] == "1 of 1 function passes: all done."
+    assert "modules or functions" in autograder("check", "--help").stdout

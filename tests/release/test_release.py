@@ -15,6 +15,7 @@ own notebooks either way.
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,6 +113,60 @@ def test_the_mistakes_keep_their_names_and_fixes_but_not_their_code(edition):
     assert "recognised from stored outputs" in text
 
 
+# What the edition refuses although its parser knows it: the instructor's commands, and a seed to replay.
+EDITION_REFUSES = {"bundle", "classroom", "release", "check --seed", "watch --seed"}
+
+
+def _code(text):
+    """The commands of a Markdown page: its code blocks' lines (not `text` blocks, which show output) and
+    its inline code spans."""
+    block = r"^\s*```([^\n]*)\n(.*?)^\s*```"
+    fenced = [body for language, body in re.findall(block, text, re.M | re.S) if language.strip() != "text"]
+    prose = re.sub(block, "", text, flags=re.M | re.S)
+    return [line for body in fenced for line in body.splitlines()] + re.findall(r"`([^`\n]+)`", prose)
+
+
+def _failing_commands(root, pages):
+    """The `make TARGET` and `autograder COMMAND --option` that `pages` name and `root` lacks or refuses."""
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (root / "Makefile").read_text(), re.M))
+    script = ("import json; from autograder.cli import build_parser; p = build_parser(); "
+              "(s,) = [a for a in p._actions if a.dest == 'command']; "
+              "print(json.dumps({n: [o for a in c._actions for o in a.option_strings] for n, c in s.choices.items()}))")
+    options = json.loads(_run([sys.executable, "-c", script], cwd=root).stdout)
+    wrong = []
+    for page in pages:
+        for code in _code(page.read_text()):
+            for target in re.findall(r"(?:^|[\s;&|(])make ([a-z][a-z-]*)\b(?!=)", code):
+                if target not in targets:
+                    wrong.append(f"{page.relative_to(root)}: make {target}")
+            for command, rest in re.findall(r"autograder ([a-z]+)\b([^#]*)", code):
+                named = [command] + [f"{command} {o}" for o in re.findall(r"(?<!\S)--[a-z-]+", rest)]
+                for what in named:
+                    known = command in options and (what == command or what.split()[1] in options[command])
+                    if not known or what in EDITION_REFUSES:
+                        wrong.append(f"{page.relative_to(root)}: autograder {what}")
+            if code.startswith("--") and f"check {code.split()[0]}" in EDITION_REFUSES:  # an option listed alone
+                wrong.append(f"{page.relative_to(root)}: autograder check {code.split()[0]}")
+            if "--autograder-seed" in code:  # the edition's pytest summary prints no seed to replay
+                wrong.append(f"{page.relative_to(root)}: --autograder-seed")
+    return wrong
+
+
+def test_every_command_on_an_edition_page_works_in_the_edition(edition):
+    """Every `make TARGET` the edition's pages and README name is a target of its Makefile, and every
+    `autograder COMMAND --option` one its grader accepts."""
+    assert _failing_commands(edition, [edition / "README.md", *sorted((edition / "docs").rglob("*.md"))]) == []
+    setup = (edition / "docs" / "setup.md").read_text()
+    assert "Python 3.10 or newer" in setup and "Python 3.11" not in setup
+
+
+def test_the_command_search_finds_what_only_the_instructor_has():
+    """The wrong variant: the instructor's own pages name commands that the edition lacks or refuses."""
+    wrong = _failing_commands(ROOT, [ROOT / "docs" / "setup.md", ROOT / "docs" / "exercises" / "index.md"])
+    assert {"docs/exercises/index.md: autograder check --seed", "docs/exercises/index.md: autograder bundle",
+            "docs/exercises/index.md: --autograder-seed"} <= set(wrong)
+
+
 # --- the stored answers ---------------------------------------------------------------------------------------
 
 def test_the_answers_are_plain_data_and_equal_the_reference(edition):
@@ -184,12 +239,36 @@ def test_a_new_release_replaces_an_old_one_and_keeps_its_git_folder(tmp_path):
     assert stored.released == ("activations",) and stored.public_seed == 1
 
 
+def test_releasing_twice_gives_the_same_bytes(tmp_path):
+    """The initializers hold the "global np.random" mistake, whose stored draw once came from unseeded
+    np.random; expected.npz's members also once carried the time they were written."""
+    for name in ("one", "two"):
+        assert _release(tmp_path / name, "--modules", "initializers,activations").returncode == 0
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one.keys() == two.keys() and "autograder/public_data/expected.npz" in one
+    assert [name for name in one if one[name] != two[name]] == []
+
+
 # --- inside the edition, installed from its README ---------------------------------------------------------
 
 def _readme_commands(readme):
-    """The shell lines of the README's 'Set up' code block."""
-    block = readme.split("## Set up", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
-    return [line for line in block.strip().splitlines() if line.strip()]
+    """The README's commands: its first (the light `make grade`), and the shell lines of the block that
+    does the same install without make."""
+    blocks = [b.split("```", 1)[0] for b in readme.split("```bash")[1:]]
+    first = blocks[0].strip().splitlines()[0]
+    install = next(b for b in blocks if "-m venv" in b)
+    return first, [line for line in install.strip().splitlines() if line.strip()]
+
+
+def _shared_packages(venv):
+    """Put this interpreter's packages on `venv`'s path, ahead of the setuptools venv bundles (offline)."""
+    own = next((venv / "lib").glob("python3*/site-packages"))
+    shared = sysconfig.get_paths()["purelib"]
+    (own / "_course_packages.pth").write_text(f"import sys; sys.path.insert(sys.path.index({str(own)!r}), {shared!r})\n")
 
 
 @pytest.fixture(scope="module")
@@ -198,13 +277,16 @@ def installed(edition, tmp_path_factory):
     place = tmp_path_factory.mktemp("installed")
     folder = place / "student-edition"
     shutil.copytree(edition, folder)
-    venv_line, pip_line = _readme_commands((folder / "README.md").read_text())
-    assert venv_line.startswith("python3 -m venv .venv") and "pip install -e" in pip_line
+    first, (venv_line, pip_line) = _readme_commands((folder / "README.md").read_text())
+    assert first.startswith("make grade")  # the light install comes first
+    assert venv_line.startswith("python3 -m venv .venv-grade") and "pip install -e '.[test]'" in pip_line
     _run(venv_line.replace("python3", sys.executable, 1), cwd=folder)
-    own = next((folder / ".venv" / "lib").glob("python3*/site-packages"))
-    shared = sysconfig.get_paths()["purelib"]
-    (own / "_course_packages.pth").write_text(f"import sys; sys.path.insert(sys.path.index({str(own)!r}), {shared!r})\n")
-    _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    _shared_packages(folder / ".venv-grade")
+    done = _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    assert "BuildBackendWarning" not in done.stderr, done.stderr  # setuptools' "Editable installation" block
+    # .venv, for the site: `make site` installs into it (with PIP_FLAGS, offline) on first use.
+    _run([sys.executable, "-m", "venv", ".venv"], cwd=folder)
+    _shared_packages(folder / ".venv")
     if (ROOT / "build" / "mkdocs-jupyter-cache").is_dir():
         shutil.copytree(ROOT / "build" / "mkdocs-jupyter-cache", folder / "build" / "mkdocs-jupyter-cache")
     shutil.copytree(SOLUTIONS, place / "reference-copy")  # a submission, as a student might hand it in
@@ -217,17 +299,20 @@ def test_instructor_commands_refuse_in_the_edition(edition):
         assert done.returncode == 2 and "not a student edition" in done.stderr, done.stderr
     done = _run([sys.executable, "-m", "autograder", "release", "--out", "../again"], cwd=edition, check=False)
     assert done.returncode == 2 and "this is a student edition" in done.stderr
+    for command in ("check", "watch"):  # its inputs are fixed: a seed is refused, not ignored
+        done = _run([sys.executable, "-m", "autograder", command, "exercises", "--seed", "5"], cwd=edition, check=False)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "fixed inputs" in done.stderr, done.stderr
 
 
 def test_the_installed_grader_is_the_editions_own(installed):
-    python = str(installed / ".venv" / "bin" / "python")
+    python = str(installed / ".venv-grade" / "bin" / "python")
     where = _run([python, "-c", "import autograder; print(autograder.__file__)"], cwd="/").stdout
     assert where.strip() == str(installed / "autograder" / "__init__.py")
-    assert (installed / ".venv" / "bin" / "autograder").exists()
+    assert (installed / ".venv-grade" / "bin" / "autograder").exists()
 
 
 def test_a_copy_of_the_reference_gets_full_marks(installed):
-    done = _run([".venv/bin/autograder", "check", "../reference-copy", "--json", "../full.json"], cwd=installed)
+    done = _run([".venv-grade/bin/autograder", "check", "../reference-copy", "--json", "../full.json"], cwd=installed)
     results = json.loads((installed.parent / "full.json").read_text())
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 150
     assert "This is the public check" in done.stdout and "new random inputs" in done.stdout
@@ -266,7 +351,7 @@ def test_every_known_mistake_is_rejected_and_named(installed):
         plan[str(folder)] = list(mutated)
     (installed.parent / "plan.json").write_text(json.dumps(plan))
     shutil.copy(HERE / "grade_mistakes.py", installed.parent / "grade_mistakes.py")
-    done = _run([".venv/bin/python", "../grade_mistakes.py", "../plan.json"], cwd=installed)
+    done = _run([".venv-grade/bin/python", "../grade_mistakes.py", "../plan.json"], cwd=installed)
     found = json.loads(done.stdout)
     unnamed = []
     for number, mutated in enumerate(rounds):
