@@ -4,11 +4,10 @@
 
     the student edition (`autograder release`): exercises/, the grader with its public check, the site
     .github/workflows/classroom.yml             the workflow GitHub Classroom runs
-    .github/autograder-constraints.txt          the NumPy and tqdm versions the checks were made with
 
 No solutions travel in the template: the workflow grades with the edition's public check (the
-inputs of one public seed, judged against answers stored at release time). It installs the edition's
-grader (`pip install .`) and runs the installed `autograder` console script, never `python -m
+inputs of one public seed, judged against answers stored at release time). It installs the packages the edition's
+lock pins (`locks/grade.txt`, the instructor's own lock), then the edition's grader (`pip install .`), and runs the installed `autograder` console script, never `python -m
 autograder`: `-m` puts the working directory first on sys.path, so whatever `autograder/` folder the
 repository holds would run instead. It then runs GitHub Classroom's own command grader once per module:
 each module is one test, worth its points, passed when every check of that module passes
@@ -21,16 +20,17 @@ seeds (README, "Grade on GitHub Classroom").
 """
 from pathlib import Path
 
-from autograder import assignment, bundle, public
+from autograder import assignment, public
 from autograder.submission import UsageError
 
 COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 PYTHON_VERSION = "3.11"
 TIMEOUT_MINUTES = 5  # per module; the command grader's unit is minutes
-CONSTRAINTS = ".github/autograder-constraints.txt"
-# Not editable: the workflow grades with the copy pip installed, whatever the working tree holds afterwards.
-INSTALL = f"python -m pip install --quiet --disable-pip-version-check --constraint {CONSTRAINTS} ."
+# The edition's light-install lock (exact versions and hashes); then the grader itself, not editable: the
+# workflow grades with the copy pip installed, whatever the working tree holds afterwards.
+INSTALL = ("python -m pip install --quiet --disable-pip-version-check --require-hashes -r locks/grade.txt"
+           " && python -m pip install --quiet --disable-pip-version-check --no-deps .")
 
 
 def module_command(module):
@@ -125,6 +125,4 @@ def write_classroom(out, modules, points, public_seed=public.DEFAULT_PUBLIC_SEED
     header = (f"# GitHub Classroom autograding for: {', '.join(modules)}. This grade is feedback: it runs the\n"
               "# public check (fixed inputs). Written by `autograder classroom`; write it again rather than editing it.\n")
     flow.write_text(header + flow_text + "\n")
-    constraints = Path(out) / CONSTRAINTS
-    constraints.write_text(bundle.constraints())
-    return [Path(out), flow, constraints]
+    return [Path(out), flow]

@@ -31,7 +31,9 @@ MARKER = "autograder/public_data/expected.json"  # a folder holding this is an e
 # Copied as they are (minus bytecode, caches and build products).
 COPIED = ("docs", "mkdocs.yml", "site_tools/hooks", "site_tools/overrides", "autograder")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store", "public_data")
-SKIPPED_DIRS = {"docs/assets/vendor"}  # MathJax, vendored by the site build itself
+SKIPPED_DIRS = {"docs/assets/vendor"}
+# locks/grade.txt: the light install (the grader, NumPy, pytest); locks/site.txt: that and the site's packages.
+EDITION_LOCKS = ("grade.txt", "site.txt")  # MathJax, vendored by the site build itself
 
 
 def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, progress=True):
@@ -62,6 +64,9 @@ def write_release(out, modules=MODULES, public_seed=public.DEFAULT_PUBLIC_SEED, 
     (out / "README.md").write_text(readme(modules))
     (out / "Makefile").write_text(MAKEFILE)
     (out / "pyproject.toml").write_text(pyproject())
+    (out / "locks").mkdir()
+    for lock in EDITION_LOCKS:  # the instructor's locks: students install what the course was tested with
+        shutil.copyfile(ROOT / "locks" / lock, out / "locks" / lock)
     (out / ".gitignore").write_text(GITIGNORE)
     return sorted(p.name for p in out.iterdir())
 
@@ -274,14 +279,17 @@ export NO_MKDOCS_2_WARNING := 1
 help:  ## list the targets
 \t@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\\n", $$1, $$2}'
 
-$(GRADE_STAMP): pyproject.toml
+# Exact versions and hashes from locks/ (the ones the course was tested with), then the grader itself.
+$(GRADE_STAMP): pyproject.toml locks/grade.txt
 \t@test -x $(GRADE_VENV)/bin/python || $(PYTHON) -m venv $(GRADE_VENV)
-\t$(GRADE_VENV)/bin/python -m pip install --quiet $(PIP_FLAGS) -e '.[test]'
+\t$(GRADE_VENV)/bin/python -m pip install --quiet $(PIP_FLAGS) --require-hashes -r locks/grade.txt
+\t$(GRADE_VENV)/bin/python -m pip install --quiet $(PIP_FLAGS) --no-deps -e .
 \t@touch $@
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml locks/site.txt
 \t@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-\t$(BIN)/python -m pip install --quiet $(PIP_FLAGS) -e '.[site,test]'
+\t$(BIN)/python -m pip install --quiet $(PIP_FLAGS) --require-hashes -r locks/site.txt
+\t$(BIN)/python -m pip install --quiet $(PIP_FLAGS) --no-deps -e .
 \t@touch $@
 
 install: $(STAMP)  ## create .venv with the grader and the site's packages (make serve does it too)
@@ -335,8 +343,11 @@ The first run takes about 20 seconds and 110 MB; without `make`, the same instal
 
 ```bash
 python3 -m venv .venv-grade
-.venv-grade/bin/python -m pip install -e '.[test]'
+.venv-grade/bin/python -m pip install --require-hashes -r locks/grade.txt
+.venv-grade/bin/python -m pip install --no-deps -e .
 ```
+
+`locks/` pins the exact version and hash of every package, as your instructor tested them.
 
 Open `exercises/@FIRST@.py` (then @REST@), replace each `raise NotImplementedError` with your
 implementation, and check your work:

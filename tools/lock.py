@@ -7,8 +7,10 @@ Every install of this project pins exact versions and hashes from locks/:
     locks/grade.txt       the grader and pytest: `make grade`'s .venv-grade, the student edition's
                           light install, the Gradescope bundle and the Classroom workflow
                           (universal: one file for Python 3.10 to 3.13)
-    locks/<extra>.txt     test, notebooks, site and browser alone (Python 3.11), each resolved
-                          inside dev.txt, so any two locks agree on every shared package
+    locks/site.txt        the site's packages with the light install: the student edition's .venv
+                          (universal, as grade.txt)
+    locks/<extra>.txt     test, notebooks and browser alone (Python 3.11)
+    Each is resolved inside dev.txt, so any two locks agree on every package they share (on 3.11).
 
 The files are written by `uv pip compile --generate-hashes` (pip-tools' format: a requirements
 file that `pip install --require-hashes -r` and `uv pip install -r` both read). Each starts with a
@@ -47,7 +49,7 @@ LOCKS_MADE: list[tuple[str, list[str], bool]] = [
     ("grade", ["grade"], True),
     ("test", ["test"], False),
     ("notebooks", ["notebooks"], False),
-    ("site", ["site"], False),
+    ("site", ["site", "grade"], True),
     ("browser", ["browser"], False),
 ]
 DIGEST_LINE = "# pyproject-digest: "
@@ -130,7 +132,7 @@ def write_locks() -> None:
             _compile(uv, ["pyproject.toml"], made[name], universal, args)
         for name, path in made.items():
             extras = ["(the installer)"] if name == "installer" else next(e for n, e, _ in LOCKS_MADE if n == name)
-            universal = name in ("installer", "grade")
+            universal = name == "installer" or next(u for n, _, u in LOCKS_MADE if n == name)
             # uv names the temporary constraints file in its "# via" notes: name the lock instead.
             body = re.sub(r"-c \S+\.constraints", "-c locks/dev.txt", path.read_text())
             body = re.sub(r"-r \S+installer\.in", "-r tools/lock.py (INSTALLER)", body)

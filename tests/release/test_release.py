@@ -40,7 +40,7 @@ TAUGHT = {("docs/ann/notebooks/activation-functions.ipynb", "activations.sigmoid
 # Module imports between the solution files: a round of mutants never mutates two related modules.
 RELATED = {("cnn", "initializers"), ("layers", "activations"), ("layers", "losses"), ("rnn", "activations")}
 TOP_LEVEL = {".gitignore", "Makefile", "README.md", "autograder", "docs", "exercises", "mkdocs.yml",
-             "pyproject.toml", "site_tools"}
+             "locks", "pyproject.toml", "site_tools"}
 
 
 def _env(**extra):
@@ -277,12 +277,17 @@ def installed(edition, tmp_path_factory):
     place = tmp_path_factory.mktemp("installed")
     folder = place / "student-edition"
     shutil.copytree(edition, folder)
-    first, (venv_line, pip_line) = _readme_commands((folder / "README.md").read_text())
+    first, (venv_line, *pip_lines) = _readme_commands((folder / "README.md").read_text())
     assert first.startswith("make grade")  # the light install comes first
-    assert venv_line.startswith("python3 -m venv .venv-grade") and "pip install -e '.[test]'" in pip_line
+    assert venv_line.startswith("python3 -m venv .venv-grade")
+    # The instructor's lock first (exact versions and hashes), then the grader itself.
+    assert [line.split("pip install ", 1)[1] for line in pip_lines] == [
+        "--require-hashes -r locks/grade.txt", "--no-deps -e ."]
+    assert (folder / "locks" / "grade.txt").read_text() == (ROOT / "locks" / "grade.txt").read_text()
     _run(venv_line.replace("python3", sys.executable, 1), cwd=folder)
     _shared_packages(folder / ".venv-grade")
-    done = _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
+    for pip_line in pip_lines:  # the lock's packages are this interpreter's, already there (offline)
+        done = _run(pip_line.replace("pip install", "pip install --no-deps --no-build-isolation", 1), cwd=folder)
     assert "BuildBackendWarning" not in done.stderr, done.stderr  # setuptools' "Editable installation" block
     # .venv, for the site: `make site` installs into it (with PIP_FLAGS, offline) on first use.
     _run([sys.executable, "-m", "venv", ".venv"], cwd=folder)
