@@ -57,7 +57,8 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal=False):
     if mask is not None:
         allowed = allowed & mask
     if causal:
-        allowed = allowed & np.tril(np.ones(scores.shape[-2:], dtype=bool))
+        L, S = scores.shape[-2:]
+        allowed = allowed & np.tril(np.ones((L, S), dtype=bool))
     weights = _masked_softmax(scores, allowed)
     return weights @ v, (q, k, v, weights, scale)
 
@@ -69,7 +70,7 @@ def _masked_softmax(scores, allowed):
     row_max = np.where(np.isfinite(row_max), row_max, 0.0)  # an empty row: any shift avoids inf - inf
     e = np.exp(masked - row_max)
     total = np.sum(e, axis=-1, keepdims=True)
-    return e / np.where(total > 0.0, total, 1.0)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0.0)  # an empty row stays 0
 
 
 def scaled_dot_product_attention_backward(dout, cache):
@@ -166,18 +167,23 @@ def multi_head_attention_backward(dout, cache):
     Read: docs/rnn/transformer.md
     """
     query, key, value, num_heads, W, out_proj_weight, merged, attention_cache = cache
-    E = query.shape[2]
-    flat = dout.reshape(-1, E)
-    dout_proj_weight = flat.T @ merged.reshape(-1, E)
+    flat = _rows(dout)
+    dout_proj_weight = flat.T @ _rows(merged)
     dout_proj_bias = flat.sum(axis=0)
     dheads = scaled_dot_product_attention_backward(_split_heads(dout @ out_proj_weight, num_heads), attention_cache)
     dinputs, dweights, dbiases = [], [], []
     for x, w, dh in zip((query, key, value), W, dheads):
         dprojected = _merge_heads(dh)
         dinputs.append(dprojected @ w)
-        dweights.append(dprojected.reshape(-1, E).T @ x.reshape(-1, E))
-        dbiases.append(dprojected.reshape(-1, E).sum(axis=0))
+        dweights.append(_rows(dprojected).T @ _rows(x))
+        dbiases.append(_rows(dprojected).sum(axis=0))
     return (*dinputs, np.concatenate(dweights), np.concatenate(dbiases), dout_proj_weight, dout_proj_bias)
+
+
+def _rows(x):
+    """(N, T, E) -> (N * T, E): one row per position of every sequence."""
+    n, steps, e = x.shape
+    return x.reshape(n * steps, e)
 
 
 def sinusoidal_positional_encoding(T, d):

@@ -18,10 +18,11 @@ def _mask_text(mask, causal):
             "full": ", a (L, S) mask leaving one query no key"}[mask] + (", causal" if causal else "")
 
 
-def sdpa_inputs(lead, L, S, E, Ev, mask=None, causal=False):
+def sdpa_inputs(lead, L, S, E, Ev, mask=None, causal=False, q_scale=1.0):
     """q, k, v, mask, causal; mask None, "keys" ((N, 1.., 1, S), sequence 0 fully masked) or "full"."""
     def make(rng):
-        q, k, v = rng.normal(size=(*lead, L, E)), rng.normal(size=(*lead, S, E)), rng.normal(size=(*lead, S, Ev))
+        q, k, v = (rng.normal(size=(*lead, L, E)) * q_scale, rng.normal(size=(*lead, S, E)),
+                   rng.normal(size=(*lead, S, Ev)))
         m = None
         if mask == "keys":
             m = rng.random((lead[0], *(1,) * (len(lead) - 1), 1, S)) < 0.6
@@ -34,10 +35,12 @@ def sdpa_inputs(lead, L, S, E, Ev, mask=None, causal=False):
     return make
 
 
-def sdpa_forward(lead, L, S, E, Ev, mask=None, causal=False):
+def sdpa_forward(lead, L, S, E, Ev, mask=None, causal=False, q_scale=1.0):
     return ValueCheck("attention.scaled_dot_product_attention",
                       f"scaled_dot_product_attention: q {(*lead, L, E)}, k {(*lead, S, E)}, v {(*lead, S, Ev)}"
-                      + _mask_text(mask, causal), inputs=sdpa_inputs(lead, L, S, E, Ev, mask, causal), pick=0)
+                      + _mask_text(mask, causal) + (f", q of size {q_scale:g} (scores in the thousands)"
+                                                    if q_scale != 1.0 else ""),
+                      inputs=sdpa_inputs(lead, L, S, E, Ev, mask, causal, q_scale), pick=0, quiet=True)
 
 
 def sdpa_backward(lead, L, S, E, Ev, mask=None, causal=False):
@@ -136,6 +139,7 @@ CHECKS = [
     sdpa_forward((3, 2), 4, 6, 5, 3, mask="keys"),
     sdpa_forward((2,), 3, 6, 4, 5, causal=True),
     sdpa_forward((3, 2), 4, 4, 6, 5, mask="full", causal=True),
+    sdpa_forward((2,), 4, 7, 8, 3, q_scale=300.0),  # a softmax that does not subtract the row maximum overflows
     sdpa_backward((2,), 3, 5, 4, 6),
     sdpa_backward((3, 2), 4, 6, 5, 3, mask="keys"),
     sdpa_backward((2,), 3, 6, 4, 5, causal=True),
