@@ -49,6 +49,8 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal=False):
 
     Pitfall: the mask acts on the SCORES (-inf before the softmax), not on the weights
     after it; the softmax runs over the keys (last axis); the divisor is sqrt(E), not E.
+    Subtract each row's largest allowed score before exp: scores in the thousands must
+    not overflow.
     Read: docs/rnn/transformer.md
     """
     scale = 1.0 / np.sqrt(q.shape[-1])
