@@ -10,6 +10,7 @@ import numpy as np
 from autograder.spec import ValueCheck, result_of
 
 SDPA_GRADS = ("dq", "dk", "dv")
+PADDING_TEXT = {None: "", "some": ", key padding", "all": ", key padding covering one whole sequence"}
 MHA_GRADS = ("dquery", "dkey", "dvalue", "din_proj_weight", "din_proj_bias", "dout_proj_weight", "dout_proj_bias")
 
 
@@ -83,9 +84,7 @@ def mha_inputs(N, L, S, E, heads, self_attention=False, padding=None, causal=Fal
 
 def _mha_text(N, L, S, E, heads, self_attention, padding, causal):
     kind = f"self-attention x ({N}, {L}, {E})" if self_attention else f"query ({N}, {L}, {E}), key/value ({N}, {S}, {E})"
-    return (f"{kind}, {heads} heads" + {None: "", "some": ", key padding",
-                                         "all": ", key padding covering one whole sequence"}[padding]
-            + (", causal" if causal else ""))
+    return f"{kind}, {heads} heads" + PADDING_TEXT[padding] + (", causal" if causal else "")
 
 
 def mha_forward(*dims):
@@ -102,35 +101,27 @@ def mha_backward(*dims):
                       inputs=lambda rng: (rng.normal(size=(N, L, E)), result_of(0, pick=1)), names=MHA_GRADS)
 
 
-def encoder_inputs(N, T, E, heads, ff):
+def encoder_params(rng, E, ff):
+    """nn.TransformerEncoderLayer's parameters under the contract's names, norms far from (1, 0)."""
+    w_in, b_in, w_out, b_out = projection_weights(rng, E)
+    s1, s2 = 1.0 / np.sqrt(E), 1.0 / np.sqrt(ff)
+    return {"in_proj_weight": w_in, "in_proj_bias": b_in, "out_proj_weight": w_out, "out_proj_bias": b_out,
+            "linear1_weight": rng.uniform(-s1, s1, size=(ff, E)), "linear1_bias": rng.normal(size=ff) * 0.3,
+            "linear2_weight": rng.uniform(-s2, s2, size=(E, ff)), "linear2_bias": rng.normal(size=E) * 0.3,
+            "norm1_weight": 1.0 + rng.normal(size=E) * 0.5, "norm1_bias": rng.normal(size=E) * 0.5,
+            "norm2_weight": 1.0 + rng.normal(size=E) * 0.5, "norm2_bias": rng.normal(size=E) * 0.5}
+
+
+def encoder(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
     def make(rng):
-        w_in, b_in, w_out, b_out = projection_weights(rng, E)
-        s1, s2 = 1.0 / np.sqrt(E), 1.0 / np.sqrt(ff)
-        params = {"in_proj_weight": w_in, "in_proj_bias": b_in, "out_proj_weight": w_out, "out_proj_bias": b_out,
-                  "linear1_weight": rng.uniform(-s1, s1, size=(ff, E)), "linear1_bias": rng.normal(size=ff) * 0.3,
-                  "linear2_weight": rng.uniform(-s2, s2, size=(E, ff)), "linear2_bias": rng.normal(size=E) * 0.3,
-                  "norm1_weight": 1.0 + rng.normal(size=E) * 0.5, "norm1_bias": rng.normal(size=E) * 0.5,
-                  "norm2_weight": 1.0 + rng.normal(size=E) * 0.5, "norm2_bias": rng.normal(size=E) * 0.5}
-        x = rng.normal(size=(N, T, E)) * 2.0 + 0.5
-        return x, params, heads
-    return make
+        mask = None if padding is None else padding_mask(rng, N, T, padding == "all")
+        return rng.normal(size=(N, T, E)) * 2.0 + 0.5, encoder_params(rng, E, ff), heads, norm_first, mask
 
-
-def encoder(N, T, E, heads, ff, padding=None, **kwargs):
-    inputs = encoder_inputs(N, T, E, heads, ff)
-
-    def make(rng):
-        x, params, h = inputs(rng)
-        return x, params, h, kwargs.get("norm_first", False), (
-            None if padding is None else padding_mask(rng, N, T, padding == "all"))
-
-    extra = {k: v for k, v in kwargs.items() if k != "norm_first"}
     return ValueCheck("attention.transformer_encoder_layer_forward",
                       f"transformer_encoder_layer_forward: x ({N}, {T}, {E}), {heads} heads, feed-forward {ff}, "
-                      f"norm_first={kwargs.get('norm_first', False)}"
-                      + {None: "", "some": ", key padding", "all": ", key padding covering one whole sequence"}[padding]
-                      + "".join(f", {k}={v!r}" for k, v in extra.items()),
-                      also_tags=("attention.multi_head_attention_forward",), inputs=make, kwargs=extra)
+                      f"norm_first={norm_first}" + PADDING_TEXT[padding]
+                      + "".join(f", {k}={v!r}" for k, v in kwargs.items()),
+                      also_tags=("attention.multi_head_attention_forward",), inputs=make, kwargs=kwargs)
 
 
 CHECKS = [
