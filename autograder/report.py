@@ -29,6 +29,7 @@ COURSE_PAGES = {
     "regularization.layernorm_backward": ("the batch normalization page", "docs/ann/batch-normalization.md"),
     "cnn": ("the CNN chapter", "docs/cnn/index.md"),
     "rnn": ("the RNN chapter", "docs/rnn/index.md"),
+    "attention": ("the Transformer page", "docs/rnn/transformer.md"),
 }
 
 NOT_STARTED = "not implemented yet"
@@ -98,9 +99,12 @@ def text(report, color=False, details=True, replay=None, saved=()):
             whole.setdefault(outcome.check.module, outcome.verdict.summary)
             if state(outcome) == "import":
                 unimportable.setdefault(outcome.check.module, outcome.verdict.summary)
-    for mod, function, earned, total, outcomes in _functions(report):
+    functions = _functions(report)
+    for mod, function, earned, total, outcomes in functions:
         states = {state(o) for o in outcomes}
         if mod != module:
+            # The names of a module line up: 28 columns, or its longest name (attention.py's are longer).
+            name_width = max([28] + [len(f) for m, f, *_ in functions if m == mod])
             module = mod
             got, out_of = report.module_scores()[mod]
             lines.append("")
@@ -114,7 +118,7 @@ def text(report, color=False, details=True, replay=None, saved=()):
             next_function = f"{mod}.{function}"
         if states & {"missing", "import"}:
             continue
-        head = f"  {{mark}}  {function:<28} {_num(earned):>4}/{_num(total):<4}"
+        head = f"  {{mark}}  {function:<{name_width}} {_num(earned):>4}/{_num(total):<4}"
         if earned == total:
             lines.append(head.format(mark=paint(GREEN, "PASS")).rstrip())
         elif states <= {"not started", "waiting"}:

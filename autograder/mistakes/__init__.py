@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 MODULES = ("activations", "losses", "initializers", "layers", "gradcheck", "clipping",
-           "optimizers", "regularization", "cnn", "rnn")
+           "optimizers", "regularization", "cnn", "rnn",
+           "attention")
 
 
 @dataclass(frozen=True)
