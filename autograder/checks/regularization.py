@@ -89,6 +89,7 @@ CHECKS = [
     dropout("training", (30, 60), 0.75),
     dropout("in evaluation mode", (6, 7), 0.5, training=False),
     dropout("with p = 1", (5, 4), 1.0),
+    dropout("with p = 0", (5, 6), 0.0),
     SeededCheck("regularization.dropout_forward", "dropout_forward draws only from rng (same seed, same mask)",
                 args=(lambda rng: rng.normal(size=(20, 30)), 0.4)),
     ValueCheck("regularization.dropout_backward", "dropout_backward with a (6, 5) mask for p = 0.4",
