@@ -25,7 +25,7 @@ def test_a_correct_foreign_variant_gets_full_marks_and_no_mistake_named(style, f
     assert corpus.correct_verdict(style, function, seed, mode) is None
 
 
-@pytest.mark.parametrize("seed", corpus.SEEDS)
+@pytest.mark.parametrize("seed", corpus.SEEDS[:3])
 @pytest.mark.parametrize("bug", sorted(corpus.BUGS))
 def test_a_real_bug_in_a_foreign_style_loses_points_and_is_named_rightly_or_not_at_all(bug, seed):
     caught, misleading = corpus.bug_verdict(bug, seed)
