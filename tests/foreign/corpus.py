@@ -297,4 +297,84 @@ def clip_by_global_norm(grads, max_norm, norm_type=2.0):
             g[:] *= max_norm / norm
     return grads, norm
 '''),
+    "d2l He initialiser takes any mode but fan_in as fan_out": ("d2l", "initializers", "initializers.he_uniform", None, '''
+def fan(fan_in, fan_out, mode):
+    return fan_in if mode == "fan_in" else fan_out
+'''),
+    "dlfs classic dropout (scaled at test time)": ("dlfs", "regularization", "regularization.dropout_forward",
+                                                  "classic dropout", '''
+class Dropout(Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = (self.rng.random(x.shape) > self.dropout_ratio).astype(float)
+            return x * self.mask
+        self.mask = np.ones_like(x)
+        return x * (1.0 - self.dropout_ratio)
+'''),
+    "dlfs batch norm running variance biased": ("dlfs", "regularization", "regularization.batchnorm_forward",
+                                               "running variance stored biased", '''
+class BatchNormalization(BatchNormalization):
+    def forward(self, x, train_flg=True):
+        old_var = self.running_var
+        out = super().forward(x, train_flg)
+        if train_flg:
+            self.running_var = self.momentum * old_var + (1 - self.momentum) * x.var(axis=0)
+        return out
+'''),
+    "dlfs Pooling spreads ties (mask of the max)": ("dlfs", "cnn", "cnn.maxpool2d_backward",
+                                                   "every tied maximum gets the gradient", '''
+class Pooling(Pooling):
+    def forward(self, x):
+        self.col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad).reshape(-1, self.pool_h * self.pool_w)
+        return super().forward(x)
+
+    def backward(self, dout):
+        if self.mode != "max":
+            return super().backward(dout)
+        dout = dout.transpose(0, 2, 3, 1)
+        dmax = (self.col == self.col.max(axis=1, keepdims=True)) * dout.reshape(-1, 1)
+        dcol = dmax.reshape(dout.shape[0] * dout.shape[1] * dout.shape[2], -1)
+        return col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
+'''),
+    "dlfs Adam with the bias correction folded into lr": ("dlfs", "optimizers", "optimizers.adam_step", None, '''
+class Adam(Adam):
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        self.iter += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        for key in params.keys():
+            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
+            self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
+'''),
+    "nnfs L2 without the 1/2": ("nnfs", "regularization", "regularization.l2_penalty", "no 1/2 factor", '''
+def l2_penalty(weights, lam):
+    return sum(lam * np.sum(w * w) for w in weights)
+'''),
+    "nnfs dL1 is +1 at W = 0": ("nnfs", "regularization", "regularization.l1_grad", None, '''
+class Regularizer(Regularizer):
+    def dweights(self, weights):
+        dL1 = np.ones_like(weights, dtype=float)
+        dL1[weights < 0] = -1
+        return self.weight_regularizer_l1 * dL1
+'''),
+    "nnfs dropout mask from np.random": ("nnfs", "regularization", "regularization.dropout_forward", None, '''
+class Layer_Dropout(Layer_Dropout):
+    def forward(self, inputs, rng, training=True):
+        if not training or self.rate == 0:
+            return super().forward(inputs, rng, training)
+        self.binary_mask = np.random.binomial(1, self.rate, size=inputs.shape) / self.rate
+        self.output = inputs * self.binary_mask
+'''),
+    "nnfs softmax over axis 1 only": ("d2l", "activations", "activations.softmax", None, '''
+def softmax(X, axis=-1):
+    exp_values = np.exp(X - np.max(X, axis=1, keepdims=True))
+    return exp_values / np.sum(exp_values, axis=1, keepdims=True)
+'''),
+    "deeplearning.ai RNN cell without b_hh": ("deeplearning_ai", "rnn", "rnn.rnn_step_forward", "b_hh left out", '''
+def _rnn_parameters(W_ih, W_hh, b_ih, b_hh):
+    return {"Wax": W_ih, "Waa": W_hh, "ba": b_ih.reshape(-1, 1)}
+'''),
 }
