@@ -3,7 +3,7 @@
 Each folder beside this file is a submission of the modules that style writes (our own code, in the
 manner of the book or course its docstrings name, adapted to the contract only where the contract
 differs): cs231n, dlfs ("Deep Learning from Scratch"), nnfs ("Neural Networks from Scratch"),
-deeplearning_ai (examples as columns) and d2l. Together they write all ten modules.
+deeplearning_ai (examples as columns) and d2l. Together they write every module in at least two styles.
 
 BUGS are real bugs of those styles, pasted into a style's module (the later definition wins). Each must
 lose points and be named as the known mistake given (or as none). This corpus is separate from
