@@ -23,8 +23,8 @@ def logits_and_labels(n, classes, scale=3.0):
 
 
 def near_edge_pair(shape):
-    """Probabilities with entries 1e-4 and 1 - 1e-3 (strictly inside (0, 1), where bce_grad is defined) among the
-    draws on every seed: there p (1 - p) is small, so an epsilon added to it changes the gradient."""
+    """Probabilities with entries 1e-4, 1e-3, 1 - 1e-3 and 1 - 1e-4 (strictly inside (0, 1), where bce_grad is
+    defined) among the draws on every seed: there p (1 - p) is small, so an epsilon added to it changes the gradient."""
     def make(rng):
         p, y = probability_pair(shape)(rng)
         p.flat[:4] = (1e-4, 1 - 1e-3, 1e-3, 1 - 1e-4)

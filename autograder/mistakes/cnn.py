@@ -165,9 +165,10 @@ def maxpool_backward_all_ties(dout, cache):
 def maxpool_h_over_stride(x, kernel_size, stride=None):
     stride = kernel_size if stride is None else stride
     out = np.zeros(x.shape[:2] + (x.shape[2] // stride, x.shape[3] // stride))
-    for i in range(out.shape[2]):  # windows cut short at the edge
+    for i in range(out.shape[2]):
         for j in range(out.shape[3]):
-            out[:, :, i, j] = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].max(axis=(2, 3))
+            window = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size]  # cut short at the edge
+            out[:, :, i, j] = window.max(axis=(2, 3))
     return out, (x.shape, kernel_size, stride, None)
 
 
@@ -177,7 +178,8 @@ def maxpool_h_over_stride(x, kernel_size, stride=None):
 def avgpool_h_over_stride(x, kernel_size, stride=None):
     stride = kernel_size if stride is None else stride
     out = np.zeros(x.shape[:2] + (x.shape[2] // stride, x.shape[3] // stride))
-    for i in range(out.shape[2]):  # windows cut short at the edge
+    for i in range(out.shape[2]):
         for j in range(out.shape[3]):
-            out[:, :, i, j] = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size].mean(axis=(2, 3))
+            window = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size]  # cut short at the edge
+            out[:, :, i, j] = window.mean(axis=(2, 3))
     return out, (x.shape, kernel_size, stride)
