@@ -62,12 +62,16 @@ def report_of(style, seed, mode="auto", bug=None):
 
 
 def correct_verdict(style, function, seed, mode):
-    """None when `function` of `style` gets full marks with no mistake named, else what went wrong."""
+    """None when `function` of `style` gets full marks with no mistake named, else what went wrong.
+
+    For NEEDS_POLICY code only the points count: §1 keeps the lesson (it names the naive form) in an
+    advisory note that costs nothing."""
     outcomes = [o for o in report_of(style, seed, mode).outcomes if o.check.function == function]
     if not outcomes:
         return "no check ran"
     lost = [f"{o.check.name}: {o.verdict.summary}" for o in outcomes if not o.verdict.passed]
-    named = [f"{o.check.name} named {m.name!r}" for o in outcomes for m in o.verdict.candidates]
+    named = [f"{o.check.name} named {m.name!r}" for o in outcomes for m in o.verdict.candidates
+             if (style, function) not in NEEDS_POLICY]
     return "; ".join(lost + named) or None
 
 
