@@ -81,6 +81,8 @@ def _side_effect(call, observation):
         [call.args, call.kwargs], observation.get("args_after", [call.args, call.kwargs]))
     if observation["inputs_modified"]:
         return "modified an input array in place; compute into a new array"
+    if observation.get("returns_input"):
+        return "returned an input array itself (the same object, not a copy); return a new array"
     if observation.get("aliases_input"):
         return "returned an array that shares memory with an input (a view); return a new array"
     return None

@@ -4,6 +4,7 @@
     watch latency     autograder watch: a saved file -> its regraded report, median and worst of 5
     batch throughput  N copies of the solutions graded with --jobs 1 and --jobs 2
     student edition   make release, and autograder check inside the edition over python -c "import numpy"
+    foreign styles    book and course styles (tests/foreign): correct ones with full marks, their bugs caught
     site build        clean build with every notebook executed, a rebuild with nothing changed, the
                       built site's size and largest page, and make serve's first page and reloads
 
@@ -99,6 +100,10 @@ def main():
     import release_figures  # benchmarks/release_figures.py: make release, and a grade inside the student edition
 
     rows += release_figures.rows()
+
+    import foreign_styles  # benchmarks/foreign_styles.py: book and course styles graded, their bugs caught
+
+    rows += foreign_styles.rows()
 
     with tempfile.TemporaryDirectory() as klass:
         for i in range(args.submissions):

@@ -1,6 +1,8 @@
 """Checks of cnn.py: convolution and pooling both ways against the reference, flattening, conv initializers."""
 import math
 
+import numpy as np
+
 from autograder.checks.initializers import he_gain
 from autograder.spec import DistributionCheck, SeededCheck, ValueCheck, result_of
 
@@ -27,18 +29,42 @@ def conv_backward(dims, stride, padding):
                       names=("dx", "dw", "db"))
 
 
-def pool_forward(kind, shape, k, stride=None):
+def normal_image(shape):
+    return lambda rng: rng.normal(size=shape)
+
+
+def tied_image(shape, k):
+    """Integer pixel values 0..2 (ties in most windows), the first window all 2s so that every seed has a tie."""
+    def make(rng):
+        x = rng.integers(0, 3, size=shape).astype(np.float64)
+        x[0, 0, :k, :k] = 2.0
+        return x
+    return make
+
+
+def relu_image(shape, k):
+    """A ReLU's output: about half exact zeros, the first window all zeros so that every seed has a tie."""
+    def make(rng):
+        x = np.maximum(rng.normal(size=shape), 0.0)
+        x[:, :, :k, :k] = 0.0
+        return x
+    return make
+
+
+def pool_forward(kind, shape, k, stride=None, image=None, what=""):
     kwargs = {} if stride is None else {"stride": stride}
-    return ValueCheck(f"cnn.{kind}pool2d_forward", f"{kind}pool2d_forward: x {shape}, kernel {k}, stride {stride}",
-                      inputs=lambda rng: (rng.normal(size=shape), k), kwargs=kwargs, pick=0)
+    draw = image or normal_image(shape)
+    return ValueCheck(f"cnn.{kind}pool2d_forward", f"{kind}pool2d_forward: x {shape}{what}, kernel {k}, stride {stride}",
+                      inputs=lambda rng: (draw(rng), k), kwargs=kwargs, pick=0)
 
 
-def pool_backward(kind, shape, k, stride=None):
+def pool_backward(kind, shape, k, stride=None, image=None, what=""):
     s = k if stride is None else stride
     out = (shape[0], shape[1], (shape[2] - k) // s + 1, (shape[3] - k) // s + 1)
-    return ValueCheck(f"cnn.{kind}pool2d_backward", f"{kind}pool2d_backward: x {shape}, kernel {k}, stride {stride}",
+    draw = image or normal_image(shape)
+    return ValueCheck(f"cnn.{kind}pool2d_backward", f"{kind}pool2d_backward: x {shape}{what}, kernel {k}, stride {stride}",
                       also_tags=(f"cnn.{kind}pool2d_forward",),
-                      before=((f"cnn.{kind}pool2d_forward", lambda rng: (rng.normal(size=shape), k, s)),),
+                      before=((f"cnn.{kind}pool2d_forward", lambda rng: (draw(rng), k, s)),),
                       inputs=lambda rng: (rng.normal(size=out), result_of(0, pick=1)))
 
 
@@ -65,6 +91,8 @@ def init(function, law, shape, **kwargs):
 
 CONV_A = (2, 3, 7, 6, 4, 3, 2)  # N, C, H, W, F, KH, KW: all different
 CONV_B = (3, 2, 8, 9, 5, 3, 3)
+# Pooling shapes where H // stride is not the output size and (H - 3) % 2 != 0: in H only, then in W only.
+UNEVEN = ((2, 3, 8, 7), (2, 2, 7, 8))
 
 CHECKS = [
     conv_forward(CONV_A),
@@ -76,10 +104,19 @@ CHECKS = [
     pool_forward("max", (3, 2, 7, 7), 3, stride=2),
     pool_backward("max", (2, 3, 6, 8), 2),
     pool_backward("max", (3, 2, 7, 7), 3, stride=2),
+    # Windows that do not tile the image (kernel != stride, (H - k) % stride != 0): the output is
+    # (H - k) // stride + 1, not H // stride, and the last rows (or columns) are left out, not refused.
+    *[check("max", shape, 3, stride=2) for shape in UNEVEN for check in (pool_forward, pool_backward)],
+    # Ties (integer pixels, a ReLU's zeros): as torch, each window's gradient goes to ONE position,
+    # its first maximum in row-major order, never to every tied maximum.
+    pool_backward("max", (2, 3, 6, 8), 2, image=tied_image((2, 3, 6, 8), 2), what=" of integers 0..2"),
+    pool_backward("max", (2, 2, 7, 9), 3, stride=2, image=tied_image((2, 2, 7, 9), 3), what=" of integers 0..2"),
+    pool_backward("max", (3, 2, 6, 6), 2, image=relu_image((3, 2, 6, 6), 2), what=" after a ReLU (ties at 0)"),
     pool_forward("avg", (2, 3, 6, 8), 2),
     pool_forward("avg", (3, 2, 7, 7), 3, stride=2),
     pool_backward("avg", (2, 3, 6, 8), 2),
     pool_backward("avg", (3, 2, 7, 7), 3, stride=2),
+    *[check("avg", shape, 3, stride=2) for shape in UNEVEN for check in (pool_forward, pool_backward)],
     ValueCheck("cnn.flatten", "flatten of a (2, 3, 4, 5) batch", inputs=lambda rng: (rng.normal(size=(2, 3, 4, 5)),)),
     ValueCheck("cnn.flatten", "flatten of a (4, 2, 3, 1) batch", inputs=lambda rng: (rng.normal(size=(4, 2, 3, 1)),)),
     ValueCheck("cnn.unflatten", "unflatten (2, 60) to (2, 3, 4, 5)",

@@ -22,6 +22,17 @@ def logits_and_labels(n, classes, scale=3.0):
     return lambda rng: (rng.normal(0, scale, size=(n, classes)), labels(rng, n, classes))
 
 
+def near_edge_pair(shape):
+    """Probabilities with entries 1e-4, 1e-3, 1 - 1e-3 and 1 - 1e-4 (strictly inside (0, 1), where bce_grad is
+    defined) among the draws on every seed: there p (1 - p) is small, so an epsilon added to it changes the gradient."""
+    def make(rng):
+        p, y = probability_pair(shape)(rng)
+        p.flat[:4] = (1e-4, 1 - 1e-3, 1e-3, 1 - 1e-4)
+        y.flat[:4] = (1.0, 0.0, 0.0, 1.0)
+        return p, y
+    return make
+
+
 EXTREME_P = (np.array([[0.0, 1.0, 0.0, 1.0, 0.3]]), np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]))
 EXTREME_LOGITS = (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, -1e4], [5e3, 5e3, -1e4], [0.0, 1.0, 2.0]]),
                   np.array([0, 0, 1, 2]))
@@ -29,18 +40,28 @@ EXTREME_LOGITS = (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, -1e4], [5e3, 5e3, -1e4
 CHECKS = [
     ValueCheck("losses.mse", "mse of (6, 3) predictions", inputs=regression_pair((6, 3))),
     ValueCheck("losses.mse", "mse of (5,) predictions", inputs=regression_pair((5,))),
+    ValueCheck("losses.mse", "mse of (3, 2, 4) predictions", inputs=regression_pair((3, 2, 4))),
     ValueCheck("losses.mse_grad", "mse_grad of (6, 3) predictions", inputs=regression_pair((6, 3))),
     ValueCheck("losses.mse_grad", "mse_grad of (4, 2, 3) predictions", inputs=regression_pair((4, 2, 3))),
+    ValueCheck("losses.mse_grad", "mse_grad of (5,) predictions", inputs=regression_pair((5,))),
     ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy, (5, 4), hard targets",
                inputs=probability_pair((5, 4))),
     ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy, (7,), soft targets",
                inputs=probability_pair((7,), soft=True)),
+    ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy, (2, 3, 4), hard targets",
+               inputs=probability_pair((2, 3, 4))),
     ValueCheck("losses.binary_cross_entropy", "binary_cross_entropy with p exactly 0 and 1 (finite, as torch)",
                inputs=lambda rng: tuple(a.copy() for a in EXTREME_P)),
     ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (5, 4), hard targets",
                inputs=probability_pair((5, 4))),
     ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (3, 2), soft targets",
                inputs=probability_pair((3, 2), soft=True)),
+    ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (7,), soft targets",
+               inputs=probability_pair((7,), soft=True)),
+    ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (3, 2, 4), hard targets",
+               inputs=probability_pair((3, 2, 4))),
+    ValueCheck("losses.binary_cross_entropy_grad", "binary_cross_entropy_grad, (6, 3), p as close as 1e-4 to 0 and 1",
+               inputs=near_edge_pair((6, 3))),
     ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy, N=6, C=4", inputs=logits_and_labels(6, 4)),
     ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy, N=3, C=10", inputs=logits_and_labels(3, 10, 1.0)),
     ValueCheck("losses.softmax_cross_entropy", "softmax_cross_entropy with logits of +-1e4",

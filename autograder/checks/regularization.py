@@ -41,6 +41,18 @@ def weights(rng):
     return ([rng.normal(size=(4, 3)), rng.normal(size=(5,)), rng.normal(size=(2, 2, 3))],)
 
 
+TINY = np.array([1e-4, -3e-5, 1e-6, -2e-7, 5e-5, -1e-4])
+
+
+def near_zero_weights(rng):
+    """Weights with TINY magnitudes at random places on every seed: sign(W) is exactly +-1 there, whereas
+    W / (|W| + eps) is not, by up to 1e-1 relative at |W| = 1e-7 for eps = 1e-8."""
+    first, second = rng.normal(size=(4, 5)), rng.normal(size=(7,))
+    first.flat[rng.permutation(first.size)[:4]] = TINY[:4]
+    second[rng.permutation(second.size)[:2]] = TINY[4:]
+    return [first, second]
+
+
 def penalty(function, lam):
     return ValueCheck(f"regularization.{function}", f"{function} of 3 weight arrays, lam={lam}",
                       inputs=lambda rng: (*weights(rng), lam))
@@ -77,6 +89,7 @@ CHECKS = [
     dropout("training", (30, 60), 0.75),
     dropout("in evaluation mode", (6, 7), 0.5, training=False),
     dropout("with p = 1", (5, 4), 1.0),
+    dropout("with p = 0", (5, 6), 0.0),
     SeededCheck("regularization.dropout_forward", "dropout_forward draws only from rng (same seed, same mask)",
                 args=(lambda rng: rng.normal(size=(20, 30)), 0.4)),
     ValueCheck("regularization.dropout_backward", "dropout_backward with a (6, 5) mask for p = 0.4",
@@ -88,6 +101,8 @@ CHECKS = [
     ValueCheck("regularization.l1_grad", "l1_grad, including weights exactly 0",
                inputs=lambda rng: ([np.array([[0.0, -1.5, 2.0], [0.3, 0.0, -0.2]]), rng.normal(size=(4,))], 0.7)),
     penalty("l1_grad", 0.1),
+    ValueCheck("regularization.l1_grad", "l1_grad with weights near 0 (|W| from 1e-7 to 1e-4) among normal draws",
+               inputs=lambda rng: (near_zero_weights(rng), 0.4)),
     bn_forward(6, 4, momentum=0.3, eps=1e-3),
     bn_forward(9, 3),
     bn_forward(5, 4, training=False, momentum=0.3, eps=1e-3),

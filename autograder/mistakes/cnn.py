@@ -142,3 +142,44 @@ def conv_one_sided_padding(x, w, b, stride=1, padding=0):
     windows = sliding_window_view(padded, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
     out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2) + b[None, :, None, None]
     return out, (x, w, stride, padding, windows)
+
+
+@mistake("cnn.maxpool2d_backward", "every tied maximum gets the gradient (mask window == window.max())",
+         "As torch, send each window's gradient to ONE position, its first maximum in row-major order "
+         "(what argmax of the flattened window returns); a window of equal values (zeros after a ReLU) has one winner.")
+def maxpool_backward_all_ties(dout, cache):
+    shape, k, stride, windows = cache
+    n, c, h_out, w_out = dout.shape
+    dx = np.zeros(shape)
+    for i in range(h_out):
+        for j in range(w_out):
+            window = windows[:, :, i, j]
+            mask = window == window.max(axis=(2, 3), keepdims=True)
+            dx[:, :, i * stride : i * stride + k, j * stride : j * stride + k] += mask * dout[:, :, i, j, None, None]
+    return dx
+
+
+@mistake("cnn.maxpool2d_forward", "output size H // stride (the kernel size ignored)",
+         "The output has (H - kernel_size) // stride + 1 rows (and likewise columns): the last window must fit "
+         "inside the image, and rows left over at the edge are dropped.")
+def maxpool_h_over_stride(x, kernel_size, stride=None):
+    stride = kernel_size if stride is None else stride
+    out = np.zeros(x.shape[:2] + (x.shape[2] // stride, x.shape[3] // stride))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size]  # cut short at the edge
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out, (x.shape, kernel_size, stride, None)
+
+
+@mistake("cnn.avgpool2d_forward", "output size H // stride (the kernel size ignored)",
+         "The output has (H - kernel_size) // stride + 1 rows (and likewise columns): the last window must fit "
+         "inside the image, and rows left over at the edge are dropped.")
+def avgpool_h_over_stride(x, kernel_size, stride=None):
+    stride = kernel_size if stride is None else stride
+    out = np.zeros(x.shape[:2] + (x.shape[2] // stride, x.shape[3] // stride))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * stride : i * stride + kernel_size, j * stride : j * stride + kernel_size]  # cut short at the edge
+            out[:, :, i, j] = window.mean(axis=(2, 3))
+    return out, (x.shape, kernel_size, stride)

@@ -94,3 +94,27 @@ def ce_grad_over_size(logits, labels):
 def mse_grad_over_n(y_pred, y_true):
     y_pred, y_true = np.asarray(y_pred, dtype=np.float64), np.asarray(y_true, dtype=np.float64)
     return 2.0 * (y_pred - y_true) / len(y_pred)
+
+
+@mistake("losses.binary_cross_entropy_grad", "divided by len(p) * len(p[0]) (assumes 2-D input)",
+         "The loss is the mean over every element, whatever the shape: divide by p.size "
+         "(len(p) * len(p[0]) is wrong on 3-D input and fails on 1-D).")
+def bce_grad_two_axes(p, y):
+    p = np.asarray(p, dtype=np.float64)
+    return (p - y) / (p * (1.0 - p)) / (len(p) * len(p[0]))
+
+
+@mistake("losses.binary_cross_entropy_grad", "epsilon in the denominator: (p - y) / (p (1 - p) + 1e-8)",
+         "For p strictly inside (0, 1) the gradient is exactly (p - y) / (p (1 - p)) / p.size: an epsilon "
+         "makes it wrong for p near 0 or 1 (by 1e-4 relative at p = 1e-4).")
+def bce_grad_epsilon(p, y):
+    p = np.asarray(p, dtype=np.float64)
+    return (p - y) / (p * (1.0 - p) + 1e-8) / p.size
+
+
+@mistake("losses.mse_grad", "divided by len(y_pred) * len(y_pred[0]) (assumes 2-D input)",
+         "mse is the mean over every element, whatever the shape: divide by y_pred.size "
+         "(len(y_pred) * len(y_pred[0]) is wrong on 3-D input and fails on 1-D).")
+def mse_grad_two_axes(y_pred, y_true):
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    return 2.0 * (y_pred - y_true) / (len(y_pred) * len(y_pred[0]))

@@ -126,3 +126,10 @@ def layernorm_over_batch(x, gamma, beta, eps=1e-5):
 def layernorm_backward_constant_stats(dout, cache):
     x_hat, gamma, inv_std = cache
     return dout * gamma * inv_std, np.sum(dout * x_hat, axis=0), np.sum(dout, axis=0)
+
+
+@mistake("regularization.l1_grad", "epsilon in the denominator: lam * W / (|W| + 1e-8)",
+         "The subgradient is exactly lam * np.sign(W) (0 at W = 0): an epsilon makes it wrong for small weights, "
+         "by 1e-4 relative at |W| = 1e-4.")
+def l1_grad_epsilon(weights, lam):
+    return [lam * np.asarray(w, dtype=np.float64) / (np.abs(w) + 1e-8) for w in weights]

@@ -312,6 +312,10 @@ def serve(scratch, command_fd, result_fd, limits):
                         return True
         return False
 
+    def is_input(output, inputs):
+        """An output array that IS one of the input arrays (not merely a view of one)."""
+        return any(out is arg for out in arrays_in(output, []) for arg in inputs)
+
     def call(request):
         module = modules.get(request["module"])
         if module is None:
@@ -349,6 +353,7 @@ def serve(scratch, command_fd, result_fd, limits):
         # (an rng, an earlier result such as a cache) goes back as that placeholder: only the worker holds it.
         reply["args_after"] = [as_sent(request["args"], args), as_sent(request["kwargs"], kwargs)]
         reply["aliases_input"] = aliases(output, input_arrays)
+        reply["returns_input"] = is_input(output, input_arrays)
         reply["rng_used"] = any(repr_(r.bit_generator.state) != s for r, s in zip(rngs, rng_before))
         reply["global_random_used"] = not array_equal(global_rng_snapshot(), global_before)
         return reply
