@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 MODULES = ("activations", "losses", "initializers", "layers", "gradcheck", "clipping",
-           "optimizers", "regularization", "cnn", "rnn")
+           "optimizers", "regularization", "cnn", "rnn", "nlp")
 
 
 @dataclass(frozen=True)
