@@ -483,3 +483,73 @@ def train_step_oracle(params, x, h0, y, lr, max_norm):
 
 for dims in ((4, 6, 3, 5, 2, 0.1, 0.5), (3, 4, 2, 3, 1, 0.05, 100.0)):
     case("rnn.rnn_train_step", f"{dims}", train_step_build(*dims), train_step_oracle)
+
+
+# ---------------------------------------------------------------------------- rnn: GRU and bidirectional RNN
+def gru_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    cell = torch.nn.GRUCell(x.shape[1], h.shape[1]).double()
+    for name, w in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (w_ih, w_hh, b_ih, b_hh)):
+        getattr(cell, name).data = t64(w)
+    return cell
+
+
+def gru_step_build(n, d, h):
+    return lambda rng: call(rng.normal(size=(n, d)), rng.normal(size=(n, h)), *rnn_weights(rng, d, h, 3))
+
+
+def gru_sequence_build(n, t, d, h):
+    return lambda rng: call(rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, *rnn_weights(rng, d, h, 3))
+
+
+def gru_module(d, h, weights):
+    module = torch.nn.GRU(d, h, batch_first=True).double()
+    for name, w in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), weights):
+        getattr(module, name).data = t64(w)
+    return module
+
+
+def gru_step_backward_oracle(dh, forward):
+    x, h, *weights = forward.args
+    xt, ht = leaf(x), leaf(h)
+    cell = gru_cell(x, h, *weights)
+    wanted = (xt, ht, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    return torch.autograd.grad(cell(xt, ht), wanted, grad_outputs=t64(dh))
+
+
+def gru_backward_oracle(dhs, forward):
+    x, h0, *weights = forward.args
+    module = gru_module(x.shape[2], h0.shape[1], weights)
+    xt, ht = leaf(x), leaf(h0)
+    params = [getattr(module, n) for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
+    return torch.autograd.grad(module(xt, ht[None])[0], (xt, ht, *params), grad_outputs=t64(dhs))
+
+
+for dims in ((3, 4, 5), (2, 6, 3)):
+    case("rnn.gru_step_forward", f"{dims}", gru_step_build(*dims),
+         lambda x, hp, *w: gru_cell(x, hp, *w)(t64(x), t64(hp)), pick=0)
+    case("rnn.gru_step_backward", f"{dims}",
+         lambda rng, s=dims: call(rng.normal(size=(s[0], s[2])), Prior("rnn.gru_step_forward", gru_step_build(*s)(rng)[0], 1)),
+         gru_step_backward_oracle)
+
+for dims in ((3, 5, 4, 6), (2, 7, 3, 2), (3, 1, 2, 4)):
+    build = gru_sequence_build(*dims)
+    case("rnn.gru_forward", f"{dims}", build,
+         lambda x, h0, *w: gru_module(x.shape[2], h0.shape[1], w)(t64(x), t64(h0)[None])[0], pick=0)
+    case("rnn.gru_backward", f"{dims}",
+         lambda rng, s=dims, b=build: call(rng.normal(size=(s[0], s[1], s[3])), Prior("rnn.gru_forward", b(rng)[0], 1)),
+         gru_backward_oracle)
+
+
+def bidirectional_oracle(x, h0, *weights):
+    module = torch.nn.RNN(x.shape[2], h0.shape[2], bidirectional=True, batch_first=True).double()
+    names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+    for name, w in zip(names + tuple(f"{n}_reverse" for n in names), weights):
+        getattr(module, name).data = t64(w)
+    return module(t64(x), t64(h0))[0]
+
+
+for n, t, d, h in ((3, 5, 4, 6), (2, 4, 3, 2), (2, 1, 3, 4)):
+    case("rnn.bidirectional_rnn_forward", f"{(n, t, d, h)}",
+         lambda rng, n=n, t=t, d=d, h=h: call(rng.normal(size=(n, t, d)), rng.normal(size=(2, n, h)) * 0.5,
+                                              *rnn_weights(rng, d, h), *rnn_weights(rng, d, h)),
+         bidirectional_oracle)
