@@ -55,6 +55,8 @@ def sequence_checks(function):
         ValueCheck(qualname, f"{function}, (N, T, V) = (2, 3, 5), no padding", inputs=padded(2, 3, 5, pad=False)),
         ValueCheck(qualname, f"{function}, every target ignored (0 by the contract)",
                    inputs=lambda rng: (rng.normal(size=(2, 3, 4)), np.full((2, 3), -100))),
+        ValueCheck(qualname, f"{function}, one position kept, the rest ignored",
+                   inputs=lambda rng: (rng.normal(size=(2, 3, 4)), np.array([[-100, -100, -100], [-100, 2, -100]]))),
         ValueCheck(qualname, f"{function} with logits of +-1e4, finite and without a RuntimeWarning",
                    inputs=lambda rng: tuple(a.copy() for a in EXTREME), quiet=True),
     ]
@@ -121,6 +123,8 @@ CHECKS = [
     ValueCheck("nlp.tf_idf", "tf_idf of (5, 7) counts (an empty document, a term in every one, a term in none)",
                inputs=lambda rng: (term_counts(5, 7, rng),)),
     ValueCheck("nlp.tf_idf", "tf_idf of (3, 4) counts", inputs=lambda rng: (term_counts(3, 4, rng),)),
+    ValueCheck("nlp.tf_idf", "tf_idf of (4, 5) fractional counts (rows of norm below 1)",
+               inputs=lambda rng: (term_counts(4, 5, rng) * 0.05,)),
     ValueCheck("nlp.ngram_counts", "ngram_counts of 5 sentences, V=6 (a repeated bigram, an empty sentence)",
                inputs=lambda rng: (sentences(rng, 5, 6), 6)),
     ValueCheck("nlp.ngram_counts", "ngram_counts of 3 sentences, V=9", inputs=lambda rng: (sentences(rng, 3, 9), 9)),

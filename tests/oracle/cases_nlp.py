@@ -90,6 +90,9 @@ case("nlp.sequence_cross_entropy", "all-ignored-is-0", ALL_IGNORED,
      lambda logits, targets: Close(0.0, label="the contract (torch gives nan)"))
 case("nlp.sequence_cross_entropy_grad", "all-ignored-is-0", ALL_IGNORED,
      lambda logits, targets: Close(np.zeros(logits.shape), label="the contract (torch gives nan)"))
+ONE_KEPT = (lambda rng: call(rng.normal(size=(2, 3, 4)), np.array([[-100, -100, -100], [-100, 2, -100]])))
+case("nlp.sequence_cross_entropy", "one-kept-position", ONE_KEPT, sequence_ce_oracle)
+case("nlp.sequence_cross_entropy_grad", "one-kept-position", ONE_KEPT, sequence_ce_grad_oracle)
 
 
 # ============================================================================ word2vec
@@ -138,6 +141,8 @@ def sklearn_tf_idf(counts):
 for documents, terms, empty in ((5, 7, True), (3, 4, False), (1, 3, False)):
     case("nlp.tf_idf", f"{documents}x{terms}" + ("-empty-document" if empty else ""),
          counts_build(documents, terms, empty), sklearn_tf_idf)
+case("nlp.tf_idf", "fractional-counts-norms-below-1",
+     lambda rng: call(counts_build(4, 5, True)(rng)[0][0] * 0.05), sklearn_tf_idf)
 
 
 # ============================================================================ bigram language model
