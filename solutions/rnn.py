@@ -16,6 +16,31 @@ import numpy as np
 import activations
 
 
+def _through_time(step, x, h0, weights):
+    """(hs (N, T, H), per-step caches) of a cell whose step(x_t, h, *weights) returns (h, cache)."""
+    n, steps, _ = x.shape
+    hs = np.zeros((n, steps, h0.shape[1]))
+    caches, h = [], h0
+    for t in range(steps):
+        h, cache = step(x[:, t], h, *weights)
+        hs[:, t] = h
+        caches.append(cache)
+    return hs, caches
+
+
+def _back_through_time(step_backward, dhs, cache):
+    """BPTT for _through_time: the caches start (x_t, h_prev, W_ih, W_hh, ...), as the RNN and GRU steps'."""
+    x, _, W_ih, W_hh = cache[0][:4]
+    n, steps, hidden = dhs.shape
+    dx = np.zeros((n, steps, x.shape[1]))
+    grads = [np.zeros(W_ih.shape), np.zeros(W_hh.shape), np.zeros(W_hh.shape[0]), np.zeros(W_hh.shape[0])]
+    dh_next = np.zeros((n, hidden))
+    for t in reversed(range(steps)):
+        dx[:, t], dh_next, *step_grads = step_backward(dhs[:, t] + dh_next, cache[t])
+        grads = [g + s for g, s in zip(grads, step_grads)]
+    return (dx, dh_next, *grads)
+
+
 def rnn_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One step of a tanh RNN: h = tanh(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh).
 
@@ -70,14 +95,7 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     new h, not h0.
     Read: docs/rnn/how-rnn-works.md
     """
-    n, steps, _ = x.shape
-    hs = np.zeros((n, steps, h0.shape[1]))
-    caches, h = [], h0
-    for t in range(steps):
-        h, cache = rnn_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
-        hs[:, t] = h
-        caches.append(cache)
-    return hs, caches
+    return _through_time(rnn_step_forward, x, h0, (W_ih, W_hh, b_ih, b_hh))
 
 
 def rnn_backward(dhs, cache):
@@ -96,15 +114,7 @@ def rnn_backward(dhs, cache):
     time, or forgetting the gradient carried back from the next step.
     Read: docs/rnn/bptt.md
     """
-    first = cache[0]
-    n, steps = dhs.shape[:2]
-    dx = np.zeros((n, steps, first[0].shape[1]))
-    grads = [np.zeros_like(first[2]), np.zeros_like(first[3]), np.zeros(first[3].shape[0]), np.zeros(first[3].shape[0])]
-    dh_next = np.zeros((n, first[3].shape[0]))
-    for t in reversed(range(steps)):
-        dx[:, t], dh_next, *step_grads = rnn_step_backward(dhs[:, t] + dh_next, cache[t])
-        grads = [g + s for g, s in zip(grads, step_grads)]
-    return (dx, dh_next, *grads)
+    return _back_through_time(rnn_step_backward, dhs, cache)
 
 
 def lstm_step_forward(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
@@ -321,14 +331,7 @@ def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     Pitfall: hs[:, t] is the state AFTER step t (h_1 ... h_T), not the one fed in.
     Read: docs/rnn/gru.md
     """
-    n, steps, _ = x.shape
-    hs = np.zeros((n, steps, h0.shape[1]))
-    caches, h = [], h0
-    for t in range(steps):
-        h, cache = gru_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
-        hs[:, t] = h
-        caches.append(cache)
-    return hs, caches
+    return _through_time(gru_step_forward, x, h0, (W_ih, W_hh, b_ih, b_hh))
 
 
 def gru_backward(dhs, cache):
@@ -346,14 +349,7 @@ def gru_backward(dhs, cache):
     Pitfall: summing the weight gradients over time, and carrying dh_prev back.
     Read: docs/rnn/gru.md
     """
-    n, steps, hidden = dhs.shape
-    dx = np.zeros((n, steps, cache[0][0].shape[1]))
-    grads = [np.zeros_like(cache[0][2]), np.zeros_like(cache[0][3]), np.zeros(3 * hidden), np.zeros(3 * hidden)]
-    dh_next = np.zeros((n, hidden))
-    for t in reversed(range(steps)):
-        dx[:, t], dh_next, *step_grads = gru_step_backward(dhs[:, t] + dh_next, cache[t])
-        grads = [g + s for g, s in zip(grads, step_grads)]
-    return (dx, dh_next, *grads)
+    return _back_through_time(gru_step_backward, dhs, cache)
 
 
 def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse,

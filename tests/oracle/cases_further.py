@@ -359,7 +359,7 @@ def rnn_weights(rng, d, h, gates=1):
 
 
 def torch_module(kind, d, h, weights):
-    module = (torch.nn.RNN if kind == "rnn" else torch.nn.LSTM)(d, h, batch_first=True).double()
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](d, h, batch_first=True).double()
     for name, w in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), weights):
         getattr(module, name).data = t64(w)
     return module
@@ -413,9 +413,9 @@ def sequence_build(n, t, d, h, lstm=False):
 
 def sequence_oracle(kind):
     def oracle(x, *rest):
-        states, weights = (rest[:1], rest[1:]) if kind == "rnn" else (rest[:2], rest[2:])
+        states, weights = (rest[:2], rest[2:]) if kind == "lstm" else (rest[:1], rest[1:])
         module = torch_module(kind, x.shape[2], states[0].shape[1], weights)
-        initial = t64(states[0])[None] if kind == "rnn" else (t64(states[0])[None], t64(states[1])[None])
+        initial = (t64(states[0])[None], t64(states[1])[None]) if kind == "lstm" else t64(states[0])[None]
         return module(t64(x), initial)[0]
     return oracle
 
@@ -423,10 +423,10 @@ def sequence_oracle(kind):
 def sequence_backward_oracle(kind):
     def oracle(dhs, forward):
         x, *rest = forward.args
-        states, weights = (rest[:1], rest[1:]) if kind == "rnn" else (rest[:2], rest[2:])
+        states, weights = (rest[:2], rest[2:]) if kind == "lstm" else (rest[:1], rest[1:])
         module = torch_module(kind, x.shape[2], states[0].shape[1], weights)
         xt, st = leaf(x), [leaf(s) for s in states]
-        initial = st[0][None] if kind == "rnn" else (st[0][None], st[1][None])
+        initial = (st[0][None], st[1][None]) if kind == "lstm" else st[0][None]
         out = module(xt, initial)[0]
         params = [getattr(module, n) for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
         return torch.autograd.grad(out, (xt, *st, *params), grad_outputs=t64(dhs))
@@ -501,27 +501,12 @@ def gru_sequence_build(n, t, d, h):
     return lambda rng: call(rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, *rnn_weights(rng, d, h, 3))
 
 
-def gru_module(d, h, weights):
-    module = torch.nn.GRU(d, h, batch_first=True).double()
-    for name, w in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), weights):
-        getattr(module, name).data = t64(w)
-    return module
-
-
 def gru_step_backward_oracle(dh, forward):
     x, h, *weights = forward.args
     xt, ht = leaf(x), leaf(h)
     cell = gru_cell(x, h, *weights)
     wanted = (xt, ht, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     return torch.autograd.grad(cell(xt, ht), wanted, grad_outputs=t64(dh))
-
-
-def gru_backward_oracle(dhs, forward):
-    x, h0, *weights = forward.args
-    module = gru_module(x.shape[2], h0.shape[1], weights)
-    xt, ht = leaf(x), leaf(h0)
-    params = [getattr(module, n) for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
-    return torch.autograd.grad(module(xt, ht[None])[0], (xt, ht, *params), grad_outputs=t64(dhs))
 
 
 for dims in ((3, 4, 5), (2, 6, 3)):
@@ -533,11 +518,10 @@ for dims in ((3, 4, 5), (2, 6, 3)):
 
 for dims in ((3, 5, 4, 6), (2, 7, 3, 2), (3, 1, 2, 4)):
     build = gru_sequence_build(*dims)
-    case("rnn.gru_forward", f"{dims}", build,
-         lambda x, h0, *w: gru_module(x.shape[2], h0.shape[1], w)(t64(x), t64(h0)[None])[0], pick=0)
+    case("rnn.gru_forward", f"{dims}", build, sequence_oracle("gru"), pick=0)
     case("rnn.gru_backward", f"{dims}",
          lambda rng, s=dims, b=build: call(rng.normal(size=(s[0], s[1], s[3])), Prior("rnn.gru_forward", b(rng)[0], 1)),
-         gru_backward_oracle)
+         sequence_backward_oracle("gru"))
 
 
 def bidirectional_oracle(x, h0, *weights):
