@@ -112,7 +112,7 @@ def parse_args(argv):
     parser.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"the grading seed (default {SEED})")
     parser.add_argument("--sample", type=int, default=1, metavar="K", help="grade every K-th mutant only (default 1: all)")
-    parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules (default: all ten)")
+    parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules (default: all)")
     parser.add_argument("--equivalents", type=Path, default=EQUIVALENTS, metavar="FILE",
                         help=f"the argued equivalent mutants (default {EQUIVALENTS.relative_to(ROOT)})")
     parser.add_argument("--list", action="store_true", help="print the mutants' names and exit")
