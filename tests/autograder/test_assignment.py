@@ -8,6 +8,7 @@ import pytest
 
 from autograder import assignment
 from autograder.checks import all_checks
+from autograder.mistakes import MODULES
 from autograder.submission import UsageError, intended_module, misnaming_notes
 
 
@@ -18,7 +19,8 @@ def autograder(*args, **kwargs):
 
 def test_modules_are_parsed_into_contract_order():
     assert assignment.parse_modules("losses, activations.py") == ("activations", "losses")
-    assert len(assignment.parse_modules(None)) == 10
+    assert assignment.parse_modules("nlp, rnn") == ("rnn", "nlp")
+    assert assignment.parse_modules(None) == MODULES
     for bad, message in (("activation", "did you mean activations?"), ("", "at least one"), ("x", "the modules are")):
         with pytest.raises(UsageError, match=message):
             assignment.parse_modules(bad)
