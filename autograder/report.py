@@ -30,6 +30,16 @@ COURSE_PAGES = {
     "cnn": ("the CNN chapter", "docs/cnn/index.md"),
     "rnn": ("the RNN chapter", "docs/rnn/index.md"),
     "attention": ("the Transformer page", "docs/rnn/transformer.md"),
+    "rnn.gru_step_forward": ("the GRU page", "docs/rnn/gru.md"),
+    "rnn.gru_step_backward": ("the GRU page", "docs/rnn/gru.md"),
+    "rnn.gru_forward": ("the GRU page", "docs/rnn/gru.md"),
+    "rnn.gru_backward": ("the GRU page", "docs/rnn/gru.md"),
+    "rnn.bidirectional_rnn_forward": ("the bidirectional RNN page", "docs/rnn/bidirectional.md"),
+    "nlp": ("the word embeddings page", "docs/rnn/nlp/word-embeddings.md"),
+    "nlp.tf_idf": ("the TF-IDF page", "docs/rnn/nlp/tf-idf.md"),
+    "nlp.ngram_counts": ("the n-grams page", "docs/rnn/nlp/n-grams.md"),
+    "nlp.add_k_probability": ("the n-grams page", "docs/rnn/nlp/n-grams.md"),
+    "nlp.perplexity": ("the n-grams page", "docs/rnn/nlp/n-grams.md"),
 }
 
 NOT_STARTED = "not implemented yet"

@@ -1,15 +1,44 @@
-"""Recurrent layers: a vanilla tanh RNN and an LSTM, forward and backward through time.
+"""Recurrent layers: a vanilla tanh RNN, an LSTM and a GRU, forward and backward through time.
 
 torch.nn.RNN / nn.LSTM layout, batch-first: x (N, T, D), hidden states (N, H).
 RNN: W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,).
 LSTM: W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,), gates stacked in
 torch's order i, f, g, o (input, forget, cell candidate, output).
+GRU: W_ih (3H, D), W_hh (3H, H), b_ih (3H,), b_hh (3H,), blocks in torch's
+order r, z, n (reset, update, candidate).
+Bidirectional RNN: two RNNs, the second with the *_reverse weights, h0 (2, N, H).
 
-Course pages: docs/rnn/how-rnn-works.md, docs/rnn/bptt.md, docs/rnn/lstm.md
+Course pages: docs/rnn/how-rnn-works.md, docs/rnn/bptt.md, docs/rnn/lstm.md,
+docs/rnn/gru.md, docs/rnn/bidirectional.md
 """
 import numpy as np
 
 import activations
+
+
+def _through_time(step, x, h0, weights):
+    """(hs (N, T, H), per-step caches) of a cell whose step(x_t, h, *weights) returns (h, cache)."""
+    n, steps, _ = x.shape
+    hs = np.zeros((n, steps, h0.shape[1]))
+    caches, h = [], h0
+    for t in range(steps):
+        h, cache = step(x[:, t], h, *weights)
+        hs[:, t] = h
+        caches.append(cache)
+    return hs, caches
+
+
+def _back_through_time(step_backward, dhs, cache):
+    """BPTT for _through_time: the caches start (x_t, h_prev, W_ih, W_hh, ...), as the RNN and GRU steps'."""
+    x, _, W_ih, W_hh = cache[0][:4]
+    n, steps, hidden = dhs.shape
+    dx = np.zeros((n, steps, x.shape[1]))
+    grads = [np.zeros(W_ih.shape), np.zeros(W_hh.shape), np.zeros(W_hh.shape[0]), np.zeros(W_hh.shape[0])]
+    dh_next = np.zeros((n, hidden))
+    for t in reversed(range(steps)):
+        dx[:, t], dh_next, *step_grads = step_backward(dhs[:, t] + dh_next, cache[t])
+        grads = [g + s for g, s in zip(grads, step_grads)]
+    return (dx, dh_next, *grads)
 
 
 def rnn_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
@@ -66,14 +95,7 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     new h, not h0.
     Read: docs/rnn/how-rnn-works.md
     """
-    n, steps, _ = x.shape
-    hs = np.zeros((n, steps, h0.shape[1]))
-    caches, h = [], h0
-    for t in range(steps):
-        h, cache = rnn_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
-        hs[:, t] = h
-        caches.append(cache)
-    return hs, caches
+    return _through_time(rnn_step_forward, x, h0, (W_ih, W_hh, b_ih, b_hh))
 
 
 def rnn_backward(dhs, cache):
@@ -92,15 +114,7 @@ def rnn_backward(dhs, cache):
     time, or forgetting the gradient carried back from the next step.
     Read: docs/rnn/bptt.md
     """
-    first = cache[0]
-    n, steps = dhs.shape[:2]
-    dx = np.zeros((n, steps, first[0].shape[1]))
-    grads = [np.zeros_like(first[2]), np.zeros_like(first[3]), np.zeros(first[3].shape[0]), np.zeros(first[3].shape[0])]
-    dh_next = np.zeros((n, first[3].shape[0]))
-    for t in reversed(range(steps)):
-        dx[:, t], dh_next, *step_grads = rnn_step_backward(dhs[:, t] + dh_next, cache[t])
-        grads = [g + s for g, s in zip(grads, step_grads)]
-    return (dx, dh_next, *grads)
+    return _back_through_time(rnn_step_backward, dhs, cache)
 
 
 def lstm_step_forward(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
@@ -245,3 +259,120 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     total_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
     scale = min(1.0, max_norm / (total_norm + 1e-6))
     return {k: params[k] - lr * scale * grads[k] for k in params}, loss, total_norm
+
+
+def gru_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """One GRU step, as torch.nn.GRUCell.
+
+    a_i = x @ W_ih.T + b_ih and a_h = h_prev @ W_hh.T + b_hh, each split into 3 blocks
+    of H in torch's order r, z, n (reset, update, candidate):
+    r = sigmoid(a_i_r + a_h_r);  z = sigmoid(a_i_z + a_h_z);
+    n = tanh(a_i_n + r * a_h_n)     (the reset gate multiplies W_hn h_prev + b_hn);
+    h = (1 - z) * n + z * h_prev    (z near 1 KEEPS the old state).
+
+    Args:
+        x (N, D), h_prev (N, H).
+        W_ih (3H, D), W_hh (3H, H), b_ih (3H,), b_hh (3H,).
+    Returns:
+        (h, cache): h (N, H).
+
+    Pitfall: the reset gate multiplies (h_prev @ W_hn.T + b_hn), after the matrix
+    product and with its bias, not h_prev before it; and z weights the OLD state.
+    Read: docs/rnn/gru.md
+    """
+    hidden = h_prev.shape[1]
+    a_i = x @ W_ih.T + b_ih
+    a_h = h_prev @ W_hh.T + b_hh
+    r = activations.sigmoid(a_i[:, :hidden] + a_h[:, :hidden])
+    z = activations.sigmoid(a_i[:, hidden : 2 * hidden] + a_h[:, hidden : 2 * hidden])
+    hn = a_h[:, 2 * hidden :]
+    n = np.tanh(a_i[:, 2 * hidden :] + r * hn)
+    return (1.0 - z) * n + z * h_prev, (x, h_prev, W_ih, W_hh, r, z, n, hn)
+
+
+def gru_step_backward(dh, cache):
+    """Gradients of gru_step_forward given dh = dL/dh (N, H).
+
+    With dn = dh * (1 - z) and da_n = dn * (1 - n**2) (tanh' written with n):
+    the update gate gets dh * (h_prev - n), the reset gate da_n * (h_prev @ W_hn.T + b_hn),
+    and the recurrent candidate block gets da_n * r. The input-side and hidden-side
+    pre-activations share the r and z blocks but differ in the n block.
+
+    Args:
+        dh: upstream gradient (N, H).
+        cache: from gru_step_forward.
+    Returns:
+        (dx, dh_prev, dW_ih, dW_hh, db_ih, db_hh) with the shapes of the inputs.
+
+    Pitfall: h_prev reaches h twice, directly through z * h_prev and through the
+    three gates: dh_prev = dh * z + (gate gradients) @ W_hh.
+    Read: docs/rnn/gru.md
+    """
+    x, h_prev, W_ih, W_hh, r, z, n, hn = cache
+    da_n = dh * (1.0 - z) * (1.0 - n * n)
+    da_r = da_n * hn * r * (1.0 - r)
+    da_z = dh * (h_prev - n) * z * (1.0 - z)
+    da_i = np.concatenate([da_r, da_z, da_n], axis=1)
+    da_h = np.concatenate([da_r, da_z, da_n * r], axis=1)
+    dh_prev = dh * z + da_h @ W_hh
+    return da_i @ W_ih, dh_prev, da_i.T @ x, da_h.T @ h_prev, da_i.sum(axis=0), da_h.sum(axis=0)
+
+
+def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    """A GRU over a whole sequence, as torch.nn.GRU(D, H, batch_first=True).
+
+    Args:
+        x: inputs (N, T, D).
+        h0: initial hidden state (N, H).
+        W_ih, W_hh, b_ih, b_hh: as in gru_step_forward, shared by every step.
+    Returns:
+        (hs, cache): hs (N, T, H), the hidden state after every step.
+
+    Pitfall: hs[:, t] is the state AFTER step t (h_1 ... h_T), not the one fed in.
+    Read: docs/rnn/gru.md
+    """
+    return _through_time(gru_step_forward, x, h0, (W_ih, W_hh, b_ih, b_hh))
+
+
+def gru_backward(dhs, cache):
+    """Backpropagation through time for gru_forward, given dhs = dL/dhs (N, T, H).
+
+    As rnn_backward: the gradient reaching h_t is dhs[:, t] plus what flows back
+    from step t+1, and the weight gradients are summed over all steps.
+
+    Args:
+        dhs: upstream gradient on every hidden state (N, T, H).
+        cache: from gru_forward.
+    Returns:
+        (dx, dh0, dW_ih, dW_hh, db_ih, db_hh): dx (N, T, D), dh0 (N, H), weights' shapes.
+
+    Pitfall: summing the weight gradients over time, and carrying dh_prev back.
+    Read: docs/rnn/gru.md
+    """
+    return _back_through_time(gru_step_backward, dhs, cache)
+
+
+def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse,
+                              b_hh_reverse):
+    """A bidirectional tanh RNN, as torch.nn.RNN(D, H, bidirectional=True, batch_first=True).
+
+    The forward direction is rnn_forward over x with h0[0] and the first four
+    weights; the backward direction reads the sequence from t = T-1 down to 0,
+    starting from h0[1], with the *_reverse weights. out[:, t] is the forward
+    state at t followed by the backward state at t (the one that has read x[:, t:]).
+
+    Args:
+        x: inputs (N, T, D).
+        h0: initial states (2, N, H): h0[0] forward, h0[1] backward (torch's layout).
+        W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,): forward direction.
+        W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse: backward direction, same shapes.
+    Returns:
+        out (N, T, 2H): [forward | backward] states, both at position t.
+
+    Pitfall: run the backward direction on the reversed sequence, then reverse its
+    states back, so that out[:, t] holds both directions at the same position t.
+    Read: docs/rnn/bidirectional.md
+    """
+    forward_states, _ = rnn_forward(x, h0[0], W_ih, W_hh, b_ih, b_hh)
+    backward_states, _ = rnn_forward(x[:, ::-1], h0[1], W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse)
+    return np.concatenate([forward_states, backward_states[:, ::-1]], axis=2)

@@ -1,4 +1,5 @@
-"""Checks of rnn.py: RNN and LSTM steps and sequences both ways, and a clipped BPTT training step."""
+"""Checks of rnn.py: RNN, LSTM and GRU steps and sequences both ways, a clipped BPTT training step,
+and a bidirectional RNN forward."""
 from autograder.spec import ValueCheck, result_of
 
 
@@ -29,6 +30,8 @@ NAMES = {
     "lstm_step_backward": ("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db_ih", "db_hh"),
     "lstm_backward": ("dx", "dh0", "dc0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
     "rnn_train_step": ("params", "loss", "total_norm"),
+    "gru_step_backward": ("dx", "dh_prev", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    "gru_backward": ("dx", "dh0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
 }
 
 
@@ -56,6 +59,22 @@ def train_step(n, t, d, h, k, lr, max_norm, out_scale=None):
                       f"rnn_train_step: N={n}, T={t}, D={d}, H={h}, K={k}, lr={lr}, max_norm={max_norm}"
                       + (f", W_out, b_out and y of size {out_scale:g}" if out_scale is not None else ""),
                       also_tags=("rnn.rnn_forward", "rnn.rnn_backward"), inputs=make, names=NAMES["rnn_train_step"])
+
+
+def gru_step_inputs(n, d, h):
+    return lambda rng: (rng.normal(size=(n, d)), rng.normal(size=(n, h)), *rnn_weights(rng, d, h, 3))
+
+
+def gru_sequence_inputs(n, t, d, h):
+    return lambda rng: (rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, *rnn_weights(rng, d, h, 3))
+
+
+def bidirectional(n, t, d, h):
+    def make(rng):
+        return (rng.normal(size=(n, t, d)), rng.normal(size=(2, n, h)) * 0.5, *rnn_weights(rng, d, h),
+                *rnn_weights(rng, d, h))
+    return ValueCheck("rnn.bidirectional_rnn_forward", f"bidirectional_rnn_forward with (N, T, D, H) = {(n, t, d, h)}",
+                      inputs=make)
 
 
 CHECKS = [
@@ -91,4 +110,22 @@ CHECKS = [
     train_step(3, 4, 2, 3, 1, 0.05, 100.0),
     # total_norm ~ 1e-3 clipped to 2e-4: the 1e-6 in max_norm / (total_norm + 1e-6) shows.
     train_step(3, 5, 4, 3, 2, 4.0, 2e-4, out_scale=1e-3),
+    # The GRU and the bidirectional RNN, appended so that the checks above keep their positions (and inputs).
+    forward("gru_step_forward", (3, 4, 5), gru_step_inputs(3, 4, 5), 0),
+    forward("gru_step_forward", (2, 6, 3), gru_step_inputs(2, 6, 3), 0),
+    backward("gru_step_backward", "gru_step_forward", (3, 4, 5), gru_step_inputs(3, 4, 5),
+             lambda rng: (rng.normal(size=(3, 5)),), 1),
+    backward("gru_step_backward", "gru_step_forward", (4, 2, 3), gru_step_inputs(4, 2, 3),
+             lambda rng: (rng.normal(size=(4, 3)),), 1),
+    forward("gru_forward", (3, 5, 4, 6), gru_sequence_inputs(3, 5, 4, 6), 0),
+    forward("gru_forward", (2, 7, 3, 2), gru_sequence_inputs(2, 7, 3, 2), 0),
+    backward("gru_backward", "gru_forward", (3, 5, 4, 6), gru_sequence_inputs(3, 5, 4, 6),
+             lambda rng: (rng.normal(size=(3, 5, 6)),), 1),
+    backward("gru_backward", "gru_forward", (2, 4, 3, 5), gru_sequence_inputs(2, 4, 3, 5),
+             lambda rng: (rng.normal(size=(2, 4, 5)),), 1),
+    backward("gru_backward", "gru_forward", (3, 1, 2, 4), gru_sequence_inputs(3, 1, 2, 4),
+             lambda rng: (rng.normal(size=(3, 1, 4)),), 1),  # a sequence of one step
+    bidirectional(3, 5, 4, 6),
+    bidirectional(2, 4, 3, 2),
+    bidirectional(2, 1, 3, 4),  # one step: both directions read the same single input
 ]

@@ -17,7 +17,7 @@ from typing import Callable
 
 MODULES = ("activations", "losses", "initializers", "layers", "gradcheck", "clipping",
            "optimizers", "regularization", "cnn", "rnn",
-           "attention")
+           "attention", "nlp")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Correct code in any common style gets full marks (issue 9 §1), and wrong code in those styles still does not.
 
-Each folder under alternatives/ is a complete submission of all the modules, written the way a
+Each folder under alternatives/ is a complete submission of every module, written the way a
 different student would write it:
 - style_scalars: NumPy scalars returned as they come (np.mean, np.max, np.sqrt, np.int64 fans),
   np.float64 running totals, identities instead of the textbook formula, im2col convolution;

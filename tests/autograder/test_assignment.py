@@ -19,6 +19,7 @@ def autograder(*args, **kwargs):
 
 def test_modules_are_parsed_into_contract_order():
     assert assignment.parse_modules("losses, activations.py") == ("activations", "losses")
+    assert assignment.parse_modules("nlp, rnn") == ("rnn", "nlp")
     assert assignment.parse_modules(None) == MODULES
     for bad, message in (("activation", "did you mean activations?"), ("", "at least one"), ("x", "the modules are")):
         with pytest.raises(UsageError, match=message):

@@ -359,7 +359,7 @@ def rnn_weights(rng, d, h, gates=1):
 
 
 def torch_module(kind, d, h, weights):
-    module = (torch.nn.RNN if kind == "rnn" else torch.nn.LSTM)(d, h, batch_first=True).double()
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](d, h, batch_first=True).double()
     for name, w in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), weights):
         getattr(module, name).data = t64(w)
     return module
@@ -413,9 +413,9 @@ def sequence_build(n, t, d, h, lstm=False):
 
 def sequence_oracle(kind):
     def oracle(x, *rest):
-        states, weights = (rest[:1], rest[1:]) if kind == "rnn" else (rest[:2], rest[2:])
+        states, weights = (rest[:2], rest[2:]) if kind == "lstm" else (rest[:1], rest[1:])
         module = torch_module(kind, x.shape[2], states[0].shape[1], weights)
-        initial = t64(states[0])[None] if kind == "rnn" else (t64(states[0])[None], t64(states[1])[None])
+        initial = (t64(states[0])[None], t64(states[1])[None]) if kind == "lstm" else t64(states[0])[None]
         return module(t64(x), initial)[0]
     return oracle
 
@@ -423,10 +423,10 @@ def sequence_oracle(kind):
 def sequence_backward_oracle(kind):
     def oracle(dhs, forward):
         x, *rest = forward.args
-        states, weights = (rest[:1], rest[1:]) if kind == "rnn" else (rest[:2], rest[2:])
+        states, weights = (rest[:2], rest[2:]) if kind == "lstm" else (rest[:1], rest[1:])
         module = torch_module(kind, x.shape[2], states[0].shape[1], weights)
         xt, st = leaf(x), [leaf(s) for s in states]
-        initial = st[0][None] if kind == "rnn" else (st[0][None], st[1][None])
+        initial = (st[0][None], st[1][None]) if kind == "lstm" else st[0][None]
         out = module(xt, initial)[0]
         params = [getattr(module, n) for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
         return torch.autograd.grad(out, (xt, *st, *params), grad_outputs=t64(dhs))
@@ -483,3 +483,57 @@ def train_step_oracle(params, x, h0, y, lr, max_norm):
 
 for dims in ((4, 6, 3, 5, 2, 0.1, 0.5), (3, 4, 2, 3, 1, 0.05, 100.0)):
     case("rnn.rnn_train_step", f"{dims}", train_step_build(*dims), train_step_oracle)
+
+
+# ---------------------------------------------------------------------------- rnn: GRU and bidirectional RNN
+def gru_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    cell = torch.nn.GRUCell(x.shape[1], h.shape[1]).double()
+    for name, w in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (w_ih, w_hh, b_ih, b_hh)):
+        getattr(cell, name).data = t64(w)
+    return cell
+
+
+def gru_step_build(n, d, h):
+    return lambda rng: call(rng.normal(size=(n, d)), rng.normal(size=(n, h)), *rnn_weights(rng, d, h, 3))
+
+
+def gru_sequence_build(n, t, d, h):
+    return lambda rng: call(rng.normal(size=(n, t, d)), rng.normal(size=(n, h)) * 0.5, *rnn_weights(rng, d, h, 3))
+
+
+def gru_step_backward_oracle(dh, forward):
+    x, h, *weights = forward.args
+    xt, ht = leaf(x), leaf(h)
+    cell = gru_cell(x, h, *weights)
+    wanted = (xt, ht, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    return torch.autograd.grad(cell(xt, ht), wanted, grad_outputs=t64(dh))
+
+
+for dims in ((3, 4, 5), (2, 6, 3)):
+    case("rnn.gru_step_forward", f"{dims}", gru_step_build(*dims),
+         lambda x, hp, *w: gru_cell(x, hp, *w)(t64(x), t64(hp)), pick=0)
+    case("rnn.gru_step_backward", f"{dims}",
+         lambda rng, s=dims: call(rng.normal(size=(s[0], s[2])), Prior("rnn.gru_step_forward", gru_step_build(*s)(rng)[0], 1)),
+         gru_step_backward_oracle)
+
+for dims in ((3, 5, 4, 6), (2, 7, 3, 2), (3, 1, 2, 4)):
+    build = gru_sequence_build(*dims)
+    case("rnn.gru_forward", f"{dims}", build, sequence_oracle("gru"), pick=0)
+    case("rnn.gru_backward", f"{dims}",
+         lambda rng, s=dims, b=build: call(rng.normal(size=(s[0], s[1], s[3])), Prior("rnn.gru_forward", b(rng)[0], 1)),
+         sequence_backward_oracle("gru"))
+
+
+def bidirectional_oracle(x, h0, *weights):
+    module = torch.nn.RNN(x.shape[2], h0.shape[2], bidirectional=True, batch_first=True).double()
+    names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+    for name, w in zip(names + tuple(f"{n}_reverse" for n in names), weights):
+        getattr(module, name).data = t64(w)
+    return module(t64(x), t64(h0))[0]
+
+
+for n, t, d, h in ((3, 5, 4, 6), (2, 4, 3, 2), (2, 1, 3, 4)):
+    case("rnn.bidirectional_rnn_forward", f"{(n, t, d, h)}",
+         lambda rng, n=n, t=t, d=d, h=h: call(rng.normal(size=(n, t, d)), rng.normal(size=(2, n, h)) * 0.5,
+                                              *rnn_weights(rng, d, h), *rnn_weights(rng, d, h)),
+         bidirectional_oracle)

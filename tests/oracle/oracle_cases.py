@@ -615,3 +615,4 @@ for label, grads in [
 
 import cases_further  # noqa: E402,F401  (registers the cases of the further modules in CASES)
 import cases_attention  # noqa: E402,F401  (registers the cases of attention.py in CASES)
+import cases_nlp  # noqa: E402,F401  (the cases of nlp.py)

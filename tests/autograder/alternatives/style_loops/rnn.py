@@ -137,3 +137,78 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     for name in params:
         new_params[name] = params[name] - lr * scale * grads[name]
     return new_params, loss, total_norm
+
+
+def gru_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    N, H = h_prev.shape
+    h = np.empty((N, H))
+    gates = np.empty((N, 4, H))  # r, z, n and the recurrent candidate term, per sample
+    for n in range(N):
+        gi = W_ih @ x[n] + b_ih
+        gh = W_hh @ h_prev[n] + b_hh
+        r = sigmoid(gi[:H] + gh[:H])
+        z = sigmoid(gi[H:2 * H] + gh[H:2 * H])
+        cand = np.tanh(gi[2 * H:] + r * gh[2 * H:])
+        h[n] = (1 - z) * cand + z * h_prev[n]
+        gates[n] = (r, z, cand, gh[2 * H:])
+    return h, (x, h_prev, W_ih, W_hh, gates)
+
+
+def gru_step_backward(dh, cache):
+    x, h_prev, W_ih, W_hh, gates = cache
+    H = h_prev.shape[1]
+    dx, dh_prev = np.empty(x.shape), np.empty(h_prev.shape)
+    dW_ih, dW_hh, db_ih, db_hh = np.zeros(W_ih.shape), np.zeros(W_hh.shape), np.zeros(3 * H), np.zeros(3 * H)
+    for n in range(x.shape[0]):
+        r, z, cand, hn = gates[n]
+        dcand = dh[n] * (1 - z) * (1 - cand ** 2)
+        dr = dcand * hn * r * (1 - r)
+        dz = dh[n] * (h_prev[n] - cand) * z * (1 - z)
+        gi = np.concatenate([dr, dz, dcand])
+        gh = np.concatenate([dr, dz, dcand * r])
+        dx[n] = W_ih.T @ gi
+        dh_prev[n] = dh[n] * z + W_hh.T @ gh
+        dW_ih += np.outer(gi, x[n])
+        dW_hh += np.outer(gh, h_prev[n])
+        db_ih += gi
+        db_hh += gh
+    return dx, dh_prev, dW_ih, dW_hh, db_ih, db_hh
+
+
+def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    N, T, _ = x.shape
+    hs = np.empty((N, T, h0.shape[1]))
+    caches = []
+    h = h0
+    for t in range(T):
+        h, cache = gru_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
+        hs[:, t] = h
+        caches.append(cache)
+    return hs, caches
+
+
+def gru_backward(dhs, cache):
+    N, T, H = dhs.shape
+    dx = np.empty((N, T, cache[0][0].shape[1]))
+    dh_next = np.zeros((N, H))
+    totals = None
+    for t in range(T - 1, -1, -1):
+        dx[:, t], dh_next, *grads = gru_step_backward(dhs[:, t] + dh_next, cache[t])
+        totals = grads if totals is None else [a + b for a, b in zip(totals, grads)]
+    return (dx, dh_next, *totals)
+
+
+def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse,
+                              b_hh_reverse):
+    N, T, _ = x.shape
+    H = h0.shape[2]
+    out = np.empty((N, T, 2 * H))
+    h = h0[0]
+    for t in range(T):
+        h, _ = rnn_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
+        out[:, t, :H] = h
+    h = h0[1]
+    for t in range(T - 1, -1, -1):  # the backward direction, written straight into its positions
+        h, _ = rnn_step_forward(x[:, t], h, W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse)
+        out[:, t, H:] = h
+    return out

@@ -90,3 +90,50 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     total_norm = np.linalg.norm(np.concatenate([g.ravel() for g in grads.values()]))
     scale = np.clip(max_norm / (total_norm + 1e-6), None, 1.0)
     return {k: v - lr * scale * grads[k] for k, v in params.items()}, loss, total_norm
+
+
+def gru_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    gi = np.einsum("nd,gd->ng", x, W_ih) + b_ih
+    gh = np.einsum("nk,gk->ng", h_prev, W_hh) + b_hh
+    (ri, zi, ni), (rh, zh, nh) = np.split(gi, 3, axis=1), np.split(gh, 3, axis=1)
+    r, z = sigmoid(ri + rh), sigmoid(zi + zh)
+    cand = np.tanh(ni + r * nh)
+    return cand + z * (h_prev - cand), {"x": x, "h": h_prev, "W": (W_ih, W_hh), "rzn": np.stack([r, z, cand]), "nh": nh}
+
+
+def gru_step_backward(dh, cache):
+    r, z, cand = cache["rzn"]
+    W_ih, W_hh = cache["W"]
+    dcand = dh * (1 - z) * (1 - np.square(cand))
+    dz = dh * (cache["h"] - cand) * z * (1 - z)
+    dr = dcand * cache["nh"] * r * (1 - r)
+    gi, gh = np.hstack([dr, dz, dcand]), np.hstack([dr, dz, dcand * r])
+    return (np.einsum("ng,gd->nd", gi, W_ih), dh * z + np.einsum("ng,gk->nk", gh, W_hh),
+            np.einsum("ng,nd->gd", gi, cache["x"]), np.einsum("ng,nk->gk", gh, cache["h"]),
+            np.einsum("ng->g", gi), np.einsum("ng->g", gh))
+
+
+def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    states, caches, h = [], [], h0
+    for x_t in np.moveaxis(x, 1, 0):
+        h, cache = gru_step_forward(x_t, h, W_ih, W_hh, b_ih, b_hh)
+        states.append(h)
+        caches.append(cache)
+    return np.stack(states, axis=1), caches
+
+
+def gru_backward(dhs, cache):
+    dh = np.zeros_like(dhs[:, 0])
+    dxs, totals = [], [np.zeros_like(cache[0]["W"][0]), np.zeros_like(cache[0]["W"][1]), 0.0, 0.0]
+    for t in range(dhs.shape[1] - 1, -1, -1):
+        dx_t, dh, *grads = gru_step_backward(dhs[:, t] + dh, cache[t])
+        dxs.append(dx_t)
+        totals = [a + b for a, b in zip(totals, grads)]
+    return (np.stack(dxs[::-1], axis=1), dh, *totals)
+
+
+def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse,
+                              b_hh_reverse):
+    ahead, _ = rnn_forward(x, h0[0], W_ih, W_hh, b_ih, b_hh)
+    behind, _ = rnn_forward(np.flip(x, axis=1), h0[1], W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse)
+    return np.dstack([ahead, np.flip(behind, axis=1)])

@@ -96,3 +96,49 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     total_norm = np.sqrt(total)
     scale = np.minimum(1.0, max_norm / (total_norm + 1e-6))
     return {k: params[k] - lr * scale * grads[k] for k in params}, loss, total_norm
+
+
+def gru_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    H = h_prev.shape[1]
+    gi, gh = np.dot(x, W_ih.T) + b_ih, np.dot(h_prev, W_hh.T) + b_hh
+    r = activations.sigmoid(gi[:, :H] + gh[:, :H])
+    z = activations.sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+    cand = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
+    return (1.0 - z) * cand + z * h_prev, {"x": x, "h_prev": h_prev, "W_ih": W_ih, "W_hh": W_hh, "r": r, "z": z,
+                                          "n": cand, "hn": gh[:, 2 * H:]}
+
+
+def gru_step_backward(dh, cache):
+    r, z, cand = cache["r"], cache["z"], cache["n"]
+    dcand = dh * (1.0 - z) * (1.0 - cand * cand)
+    dr = dcand * cache["hn"] * r * (1.0 - r)
+    dz = dh * (cache["h_prev"] - cand) * z * (1.0 - z)
+    gi = np.concatenate([dr, dz, dcand], axis=1)
+    gh = np.concatenate([dr, dz, dcand * r], axis=1)
+    return (np.dot(gi, cache["W_ih"]), dh * z + np.dot(gh, cache["W_hh"]), np.dot(gi.T, cache["x"]),
+            np.dot(gh.T, cache["h_prev"]), np.sum(gi, axis=0), np.sum(gh, axis=0))
+
+
+def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    hs, caches, h = [], {}, h0
+    for t in range(x.shape[1]):
+        h, caches[t] = gru_step_forward(x[:, t], h, W_ih, W_hh, b_ih, b_hh)
+        hs.append(h)
+    return np.stack(hs, axis=1), caches
+
+
+def gru_backward(dhs, cache):
+    dx = np.zeros(dhs.shape[:2] + (cache[0]["x"].shape[1],))
+    dh = np.zeros(dhs.shape[::2])
+    totals = [np.float64(0.0)] * 4
+    for t in sorted(cache, reverse=True):
+        dx[:, t], dh, *grads = gru_step_backward(dhs[:, t] + dh, cache[t])
+        totals = [a + b for a, b in zip(totals, grads)]
+    return (dx, dh, *totals)
+
+
+def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse,
+                              b_hh_reverse):
+    forward, _ = rnn_forward(x, h0[0], W_ih, W_hh, b_ih, b_hh)
+    backward, _ = rnn_forward(x[:, ::-1], h0[1], W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse)
+    return np.concatenate((forward, backward[:, ::-1]), axis=-1)
