@@ -537,3 +537,28 @@ for n, t, d, h in ((3, 5, 4, 6), (2, 4, 3, 2), (2, 1, 3, 4)):
          lambda rng, n=n, t=t, d=d, h=h: call(rng.normal(size=(n, t, d)), rng.normal(size=(2, n, h)) * 0.5,
                                               *rnn_weights(rng, d, h), *rnn_weights(rng, d, h)),
          bidirectional_oracle)
+
+
+# Regimes a random draw seldom hits, where published code goes wrong (issue 19 §2): tied maxima
+# (integer images, ReLU zeros), weights of magnitude 1e-7..1e-4, predictions within 1e-4 of 0 or 1.
+def tied_image(rng, shape=(2, 3, 7, 8)):
+    x = rng.integers(0, 3, size=shape).astype(np.float64)
+    x[0, 0, :3, :3] = 0.0  # a window of zeros, as after a ReLU
+    return x
+
+
+case("cnn.maxpool2d_backward", "ties-k3s2",
+     lambda rng: call(rng.normal(size=(2, 3, 3, 3)), Prior("cnn.maxpool2d_forward", (tied_image(rng), 3, 2), 1)),
+     pool_backward_oracle(F.max_pool2d))
+case("cnn.maxpool2d_backward", "ties-k2",
+     lambda rng: call(rng.normal(size=(2, 3, 3, 4)), Prior("cnn.maxpool2d_forward", (tied_image(rng), 2), 1)),
+     pool_backward_oracle(F.max_pool2d))
+
+
+def tiny_weights(rng):
+    w = rng.normal(size=(4, 5))
+    w.flat[::3] = rng.choice([-1.0, 1.0], size=w.flat[::3].shape) * 10.0 ** rng.uniform(-7, -4, w.flat[::3].shape)
+    return [w, rng.normal(size=(3,)) * 1e-5]
+
+
+case("regularization.l1_grad", "tiny-weights", lambda rng: call(tiny_weights(rng), 0.3), penalty_oracle("l1", True))

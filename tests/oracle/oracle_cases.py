@@ -156,7 +156,14 @@ def bce_grad_oracle(p, y):
 for label, build in [("hard-5x3", hard_targets((5, 3))), ("soft-2x3x4", soft_targets((2, 3, 4))),
                      ("p-exactly-0-and-1", certain_predictions)]:
     case("losses.binary_cross_entropy", label, build, bce_oracle)
-for label, build in [("hard-5x3", hard_targets((5, 3))), ("soft-2x3x4", soft_targets((2, 3, 4)))]:
+def near_certain_predictions(rng):
+    # p within 1e-4 of 0 or 1, where an epsilon added to p (1 - p) changes the gradient by 1e-4 relative
+    p = rng.choice([1e-4, 1e-3, 0.999, 0.9999], size=(2, 4))
+    return call(p, rng.integers(0, 2, (2, 4)).astype(np.float64))
+
+
+for label, build in [("hard-5x3", hard_targets((5, 3))), ("soft-2x3x4", soft_targets((2, 3, 4))),
+                     ("near-certain-2x4", near_certain_predictions)]:
     case("losses.binary_cross_entropy_grad", label, build, bce_grad_oracle)
 
 
