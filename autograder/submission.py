@@ -1,10 +1,11 @@
-"""Copy a submission (a folder or a .zip of one) into a scratch folder, safely.
+"""Read a submission (a folder or a .zip of one) into memory, safely, for the sandbox to receive.
 
 Only regular .py files with importable names are taken, from the folder that
 holds the contract modules (the submission itself, or one folder inside it,
 e.g. a zip of `exercises/`). Links, paths escaping the folder, oversized
-files and archive bombs are skipped with a note; nothing outside the scratch
-folder is ever written.
+files and archive bombs are skipped with a note. Nothing is written here: the
+sandbox's zygote writes the files into its own scratch (runner.Zygote.store).
+A zip's central directory is sized from its end record before it is parsed.
 """
 import os
 import re
@@ -24,8 +25,8 @@ class UsageError(Exception):
     """Bad arguments: the command line, not the submission, is at fault (exit status 2)."""
 
 
-def prepare(path, scratch):
-    """Copy the submission at `path` into `scratch`; return (modules found, notes for the report)."""
+def prepare(path):
+    """Read the submission at `path`: ({file name: bytes}, modules found, notes for the report)."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path} does not exist")
@@ -37,13 +38,9 @@ def prepare(path, scratch):
     else:
         notes.append(f"{path.name} is neither a folder nor a zip archive")
         files = {}
-    for name, data in files.items():
-        target = Path(scratch) / name
-        target.write_bytes(data)
-        target.chmod(0o644)
     found = {name[:-3] for name in files} & set(MODULES)
     notes += misnaming_notes(seen, found)
-    return found, notes
+    return files, found, notes
 
 
 # The ways a contract file's name gets mangled on its way to the grader: a copy made by the

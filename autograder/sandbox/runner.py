@@ -67,6 +67,8 @@ class Limits:
     reply_factor: int = 8  # ...plus this many times the size of the arrays the call's arguments give
     control_seconds: float = 2.0  # wall clock for the zygote to answer a status or kill request
     spawn_seconds: float = 5.0  # wall clock for the zygote to fork a worker
+    scratch_bytes: int = 256 * 2**20  # the submission's writable space: bytes...
+    scratch_files: int = 20_000  # ...and files and folders (with namespaces as root; see isolation.py)
 
     def reply_limit(self, call):
         """The largest reply the grader reads for `call`: bounded by what the call can need, so that a
@@ -134,41 +136,42 @@ class Zygote:
     fresh, confined worker per module (a few milliseconds instead of a new interpreter).
 
     With namespaces it runs inside bubblewrap and sees only /submission; otherwise it runs
-    as a plain process in a session of its own (optionally as another user)."""
+    as a plain process in a session of its own (as root: as a uid of its own)."""
 
-    def __init__(self, scratch, limits, isolation_, user=None):
+    def __init__(self, limits, isolation_):
         self.limits, self.isolation = limits, isolation_
         self.namespaced = isolation_.kind == "namespaces"
+        self.stored = False  # has it been given the submission's files
+        scratch = isolation_.cwd or isolation_.scratch
         ours, theirs = socket.socketpair()
         env = {
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": isolation_.cwd or str(scratch),
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch, "TMPDIR": scratch,
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
             # One thread each: predictable timing, and batch jobs do not fight over cores.
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         }
         processes = limits.processes
-        if not (self.namespaced and isolation_.uid is not None):
-            # The uid is shared with other processes: allow the ones it already has, plus ours.
-            uid = os.geteuid() if user is None else _uid_of(user)
+        if isolation_.uid is None:
+            # The grader's own uid, shared with its other processes: allow the ones it already has, plus ours.
+            uid = os.geteuid()
             processes = None if uid == 0 else processes + _process_count(uid)
         limits_json = json.dumps({
             "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
             "file_bytes": limits.file_bytes, "output_chars": limits.output_chars, "processes": processes,
         })
-        boot = json.dumps({"uid": isolation_.uid, "paths": list(isolation_.paths)})
         flags = ["-I", "-B", "-S"] if self.namespaced else ["-I", "-B"]
         argv = [*isolation_.prefix]
         if self.namespaced:
             for key, value in env.items():  # bwrap clears the environment
                 argv += ["--setenv", key, value]
         compiled = _runs_like_this_one(isolation_.python)
-        argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, isolation_.cwd or str(scratch),
-                 str(theirs.fileno()), limits_json, boot]
-        as_user = {"user": user, "group": _group_of(user), "extra_groups": []} if user and not self.namespaced else {}
+        argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, scratch,
+                 str(theirs.fileno()), limits_json, json.dumps(isolation_.boot)]
         try:
+            # Started as the grader: bootstrap.py drops to the sandbox's uid before anything else runs.
             self.process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True, **as_user,
+                pass_fds=(theirs.fileno(),), cwd=isolation_.scratch or "/", env=env, start_new_session=True,
             )
         finally:
             theirs.close()
@@ -201,6 +204,22 @@ class Zygote:
                 return reply if type(reply) is dict else {}
             except (OSError, ValueError):
                 return {}
+
+    def store(self, files):
+        """Give the zygote the submission's files ({name: bytes}), which it writes into its own scratch as the
+        sandbox's uid: the grader never writes where a submission could have been. False if it did not."""
+        header = json.dumps([[name, len(data)] for name, data in files.items()]).encode()
+        fd = os.memfd_create("submission") if hasattr(os, "memfd_create") else _unlinked_file()
+        try:
+            with os.fdopen(os.dup(fd), "wb") as out:
+                out.write(len(header).to_bytes(8, "little") + header)
+                for data in files.values():
+                    out.write(data)
+            os.lseek(fd, 0, os.SEEK_SET)
+            self.stored = self._ask({"op": "files"}, self.limits.spawn_seconds, (fd,)).get("status") == "stored"
+        finally:
+            os.close(fd)
+        return self.stored
 
     def spawn(self):
         """(pid, command fd, result fd) of a new worker process (pid as the zygote sees it)."""
@@ -253,8 +272,9 @@ class Zygote:
 class Sandbox:
     """The processes grading one submission: a zygote, restarted if a submission kills it."""
 
-    def __init__(self, scratch, limits, isolation_, user=None):
-        self.scratch, self.limits, self.isolation, self.user = scratch, limits, isolation_, user
+    def __init__(self, limits, isolation_):
+        self.limits, self.isolation = limits, isolation_
+        self.files = None  # {name: bytes}: given to every zygote this sandbox starts
         self._zygote = None
         self._lock = threading.Lock()
 
@@ -262,7 +282,11 @@ class Sandbox:
         """Start the zygote and return at once: it imports NumPy while the caller prepares the submission."""
         with self._lock:
             if self._zygote is None:
-                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+                self._zygote = Zygote(self.limits, self.isolation)
+
+    def deliver(self, files):
+        """The submission's files, copied into the sandbox's scratch once its zygote is ready."""
+        self.files = dict(files)
 
     @property
     def pid(self):
@@ -272,15 +296,19 @@ class Sandbox:
         return self._zygote is not None and self._zygote.alive()
 
     def zygote(self):
-        """The running zygote, ready to fork workers (started again if the submission killed it)."""
+        """The running zygote, ready to fork workers, holding the submission's files (started again, with a
+        fresh scratch, if the submission killed it)."""
         with self._lock:
             if self._zygote is not None and not self._zygote.alive():
                 self._zygote.close()
                 self._zygote = None
             if self._zygote is None:
-                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+                self._zygote = Zygote(self.limits, self.isolation)
             try:
                 self._zygote.wait_ready()
+                if self.files is not None and not self._zygote.stored and not self._zygote.store(self.files):
+                    self._zygote.close()
+                    raise WorkerFailed("the sandbox could not take the submission's files")
             except WorkerFailed:
                 self._zygote = None
                 raise
@@ -395,16 +423,11 @@ class Worker:
         self.commands = self.results = None
 
 
-def _group_of(user):
-    import pwd
+def _unlinked_file():
+    import tempfile
 
-    return pwd.getpwnam(user).pw_gid if isinstance(user, str) else pwd.getpwuid(user).pw_gid
-
-
-def _uid_of(user):
-    import pwd
-
-    return pwd.getpwnam(user).pw_uid if isinstance(user, str) else int(user)
+    handle = tempfile.TemporaryFile()
+    return os.dup(handle.fileno())
 
 
 def _process_count(uid):
