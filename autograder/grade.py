@@ -14,6 +14,13 @@ from autograder.sandbox import isolation, runner
 from autograder.spec import Verdict
 
 
+# The time bound the README states for any submission: the per-call timeout x its graded functions + 10 s,
+# restarts, re-imports and waits on a frozen sandbox included. The sandbox's share ends a little earlier,
+# leaving the grader time to start, judge and report.
+TIME_SLACK_SECONDS = 10.0
+RESERVED_SECONDS = 3.0
+
+
 @dataclass
 class Outcome:
     check: object
@@ -64,7 +71,7 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
 
     `keep_warm` (batch grading) leaves a sandbox starting for this process's next grade with the same
     options, so that its interpreter imports NumPy while this one is judged."""
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.monotonic()
     options = (limits, python, user, isolation_mode)
     # Started first: the sandbox's interpreter imports NumPy while the inputs are drawn and the files copied.
     standby = _claim_standby(options) or _Standby(*options)
@@ -79,6 +86,8 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
                  for index, check in selected_checks(modules, functions, checks)]
         files, found, notes = submission.prepare(path)
         standby.sandbox.deliver(files)
+        functions = {(check.module, check.function) for check, _ in plans if check.module in found}
+        standby.sandbox.deadline = began + limits.call_seconds * len(functions) + TIME_SLACK_SECONDS - RESERVED_SECONDS
         per_module = {}
         for check, calls in plans:
             if check.module in found:

@@ -10,6 +10,7 @@ A zip's central directory is sized from its end record before it is parsed.
 import os
 import re
 import stat
+import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -19,6 +20,9 @@ MAX_FILE_BYTES = 1 * 2**20
 MAX_TOTAL_BYTES = 16 * 2**20
 MAX_FILES = 200
 MAX_ZIP_ENTRIES = 10_000
+# A central directory entry is 46 bytes plus its name, extra field and comment: a folder's worth of files
+# with long names fits in 512 bytes each. Larger is refused unread (zipfile would hold all of it, parsed).
+MAX_DIRECTORY_BYTES = MAX_ZIP_ENTRIES * 512
 
 
 class UsageError(Exception):
@@ -131,7 +135,40 @@ def _take(files, name, label, declared_size, opener, notes):
     files[name] = data
 
 
+def zip_directory(path):
+    """(entries, central directory bytes) as the archive's end records declare them, read from its last
+    64 KiB only; ValueError if there is no end record."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        start = max(0, size - (22 + 65535))
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            raise ValueError("no end of central directory record")
+        entries, directory = struct.unpack_from("<HI", tail, at + 10)  # total entries, directory size
+        locator = at - 20
+        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)  # where the ZIP64 end record is
+            handle.seek(record)
+            zip64 = handle.read(56)
+            if len(zip64) < 56 or zip64[:4] != b"PK\x06\x06":
+                raise ValueError("bad ZIP64 end record")
+            entries, directory = struct.unpack_from("<QQ", zip64, 32)  # total entries, directory size
+    return entries, directory
+
+
 def _from_zip(path, notes, seen):
+    try:
+        entries, directory = zip_directory(path)
+    except (OSError, ValueError, struct.error) as error:
+        notes.append(f"{path.name} is not a readable zip archive ({error})")
+        return {}
+    if entries > MAX_ZIP_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        notes.append(f"{path.name} was not read: it lists {entries} entries in {directory} bytes "
+                     f"(at most {MAX_ZIP_ENTRIES} entries and {MAX_DIRECTORY_BYTES} bytes)")
+        return {}
     try:
         archive = zipfile.ZipFile(path)
         entries = archive.infolist()

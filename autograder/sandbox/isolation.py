@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox import seccomp, uids
+from autograder.sandbox import cgroup, seccomp, uids
 
 SUBMISSION_DIR = "/submission"  # the scratch tmpfs inside the namespaces (/tmp leads there too)
 SITE_DIR = "/opt/grader-site"  # holds NumPy, and nothing else, inside the namespaces
@@ -63,6 +63,7 @@ class Isolation:
     cwd: str = ""  # the scratch folder as the submission sees it
     scratch: str = ""  # the scratch folder on the host (process limits only; none with namespaces)
     python: str = ""  # interpreter path to run
+    memory: str = "watchdog"  # how all its processes together are bounded: "cgroup" or "watchdog" (cgroup.py)
 
 
 _QUERY = r"""
@@ -177,6 +178,14 @@ def _filter_note():
     return "the seccomp filter" if seccomp.program() else f"no seccomp filter (none for {seccomp.platform.machine()})"
 
 
+def _memory(limits):
+    """("cgroup" or "watchdog", how the report says it) for a sandbox's processes together."""
+    size = f"{limits.memory_bytes // 2**20} MB"
+    if cgroup.usable():
+        return "cgroup", f"memory ({size}) and processes ({limits.processes}) bounded together by a cgroup"
+    return "watchdog", f"memory ({size}) bounded together by a watchdog summing its processes' memory"
+
+
 def namespace_isolation(limits, python=None):
     """An Isolation using namespaces, or raises SandboxUnavailable saying why not."""
     check_namespaces(python, limits)
@@ -189,12 +198,13 @@ def namespace_isolation(limits, python=None):
     else:
         who = (f"the grader's uid in a user namespace; scratch: a tmpfs of {limits.scratch_bytes // 2**20} MB"
                " (files bounded only by its bytes: a file limit needs root)")
+    memory, bound = _memory(limits)
     return Isolation(
         kind="namespaces",
-        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces, {_filter_note()}; "
-                f"runs as {who}",
+        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces, {_filter_note()}, "
+                f"{bound}; runs as {who}",
         prefix=tuple(bwrap_command(interp, as_root, limits)), uid=uid,
-        boot=_boot(as_root, limits, uid, (SITE_DIR,)), cwd=SUBMISSION_DIR, python=interp.executable,
+        boot=_boot(as_root, limits, uid, (SITE_DIR,)), cwd=SUBMISSION_DIR, python=interp.executable, memory=memory,
     )
 
 
@@ -215,13 +225,23 @@ def process_isolation(limits, python=None, reason=""):
         os.rmdir(scratch)
         raise
     who = f"as uid {uid} (never used before on this host)" if uid is not None else "as the grader's own user"
+    memory, bound = _memory(limits)
     return Isolation(
-        kind="process",
-        summary=(f"process limits only{why}: rlimits, {_filter_note()}, its own session {who}, a 0700 scratch "
-                 "folder; it cannot protect: the network, reading what the host lets any user read, the disk "
-                 "space and file count of its scratch (bounded per file only), a process that outlives the grader"),
+        kind="process", memory=memory,
+        summary=(f"process limits only{why}: rlimits, {_filter_note()}, {bound}, its own session {who}, a 0700 scratch "
+                 f"folder; it cannot protect: {', '.join(_unprotected(uid))}"),
         uid=uid, boot=_boot(False, limits, uid), scratch=scratch, python=python or sys.executable,
     )
+
+
+def _unprotected(uid):
+    """What process limits cannot protect, as the report says it."""
+    lost = ["the network", "reading what the host lets any user read",
+            "the disk space and file count of its scratch (bounded per file only)"]
+    if uid is None:
+        lost += ["the grader's other processes (the same user: it can signal them)",
+                 "a process that outlives the grader"]
+    return lost
 
 
 def release(how):

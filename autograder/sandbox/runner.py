@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.safe_text import safe
-from autograder.sandbox import isolation, wire
+from autograder.sandbox import cgroup, isolation, wire
 
 HERE = Path(__file__).resolve().parent
 # The worker cannot import the autograder package: it gets the source of the few files it needs.
@@ -130,6 +130,18 @@ class Call:
 class WorkerFailed(Exception):
     """The worker hung, died or spoke garbage; the message says which, for the student."""
 
+    def __init__(self, message, died=False):
+        super().__init__(message)
+        self.died = died  # it (or its sandbox) died, rather than hanging or misbehaving
+
+
+MAX_DEATHS = 3  # a module whose worker died this many times gets its remaining calls failed at once
+
+
+def _within(seconds, deadline):
+    """`seconds`, cut to what is left before `deadline` (time.monotonic(); None: no deadline)."""
+    return seconds if deadline is None else max(0.0, min(seconds, deadline - time.monotonic()))
+
 
 class Zygote:
     """The fork server: one `python -I` per submission that imports NumPy once and forks a
@@ -140,6 +152,7 @@ class Zygote:
 
     def __init__(self, limits, isolation_):
         self.limits, self.isolation = limits, isolation_
+        self.deadline = None  # every wait on this zygote ends by then (Sandbox sets it: the submission's time)
         self.namespaced = isolation_.kind == "namespaces"
         self.stored = False  # has it been given the submission's files
         scratch = isolation_.cwd or isolation_.scratch
@@ -167,14 +180,27 @@ class Zygote:
         compiled = _runs_like_this_one(isolation_.python)
         argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, scratch,
                  str(theirs.fileno()), limits_json, json.dumps(isolation_.boot)]
+        self.group, self.stop_watching = None, threading.Event()
+        if isolation_.memory == "cgroup":
+            try:
+                self.group = cgroup.Group(limits.memory_bytes, limits.processes)
+            except OSError:
+                pass  # the watchdog below instead
         try:
             # Started as the grader: bootstrap.py drops to the sandbox's uid before anything else runs.
             self.process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),), cwd=isolation_.scratch or "/", env=env, start_new_session=True,
+                preexec_fn=self.group.join if self.group else None,
             )
+        except BaseException:
+            if self.group:
+                self.group.remove()
+            raise
         finally:
             theirs.close()
+        if self.group is None:
+            cgroup.watch(self.process.pid, limits.memory_bytes, self.stop_watching, self.close)
         self.control = ours
         self.lock = threading.Lock()
         self.ready = False
@@ -189,13 +215,16 @@ class Zygote:
         if not self.ready:
             if self._ask(None, self.limits.start_seconds).get("status") != "ready":
                 self.close()
-                raise WorkerFailed("the sandbox did not start")
+                raise WorkerFailed("the sandbox did not start", died=True)
             self.ready = True
 
     def _ask(self, request, seconds, fds=()):
         """Send a request (None: only listen) and return the zygote's reply, or {} if it is not answering."""
         with self.lock:
             try:
+                seconds = _within(seconds, self.deadline)
+                if seconds <= 0:
+                    return {}
                 self.control.settimeout(seconds)
                 if request is not None:
                     socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
@@ -234,7 +263,7 @@ class Zygote:
             os.close(command_write)
             os.close(result_read)
             self.close()  # stopped or dead: the next worker gets a new sandbox
-            raise WorkerFailed("the sandbox stopped (did the submission kill it?)")
+            raise WorkerFailed("the sandbox stopped (did the submission kill it?)", died=True)
         os.set_blocking(command_write, False)
         return pid, command_write, result_read
 
@@ -259,12 +288,15 @@ class Zygote:
         return not getattr(self, "closed", False) and self.process.poll() is None
 
     def close(self):
+        self.stop_watching.set()
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         self.process.kill()
         self.process.wait()
+        if self.group is not None:
+            self.group.remove()  # and with it every process the submission started, wherever it went
         self.control.close()
         self.closed = True
 
@@ -275,6 +307,7 @@ class Sandbox:
     def __init__(self, limits, isolation_):
         self.limits, self.isolation = limits, isolation_
         self.files = None  # {name: bytes}: given to every zygote this sandbox starts
+        self.deadline = None  # time.monotonic() by which everything must be done (None: no bound)
         self._zygote = None
         self._lock = threading.Lock()
 
@@ -304,11 +337,12 @@ class Sandbox:
                 self._zygote = None
             if self._zygote is None:
                 self._zygote = Zygote(self.limits, self.isolation)
+            self._zygote.deadline = self.deadline
             try:
                 self._zygote.wait_ready()
                 if self.files is not None and not self._zygote.stored and not self._zygote.store(self.files):
                     self._zygote.close()
-                    raise WorkerFailed("the sandbox could not take the submission's files")
+                    raise WorkerFailed("the sandbox could not take the submission's files", died=True)
             except WorkerFailed:
                 self._zygote = None
                 raise
@@ -332,10 +366,10 @@ class Worker:
     def __init__(self, zygote):
         self.zygote = zygote
         self.pid, self.commands, self.results = zygote.spawn()
-        reply = self._receive(zygote.limits.start_seconds, zygote.limits.reply_floor_bytes)
+        reply = self._receive(_within(zygote.limits.start_seconds, zygote.deadline), zygote.limits.reply_floor_bytes)
         if reply.get("status") != "ready":
             self.kill()
-            raise WorkerFailed("the worker did not start")
+            raise WorkerFailed("the worker did not start", died=True)
 
     def request(self, message, seconds, reply_limit):
         deadline = time.monotonic() + seconds
@@ -352,7 +386,7 @@ class Worker:
             except BlockingIOError:
                 continue
             except (OSError, ValueError):
-                raise WorkerFailed(self._death()) from None
+                raise WorkerFailed(self._death(), died=True) from None
         reply = self._receive(deadline - time.monotonic(), reply_limit, seconds)
         if reply.get("status") not in STATUSES:
             self.kill()
@@ -372,7 +406,7 @@ class Worker:
             if ready:
                 count = os.readv(self.results, [view[got:]])
                 if count == 0:
-                    raise WorkerFailed(self._death())
+                    raise WorkerFailed(self._death(), died=True)
                 got += count
         return buffer
 
@@ -396,6 +430,9 @@ class Worker:
 
     def _death(self):
         code = self.zygote.exit_status(self.pid)
+        if code is None:
+            self.zygote.close()  # the zygote does not answer (frozen?): it goes, with its sandbox, without more waiting
+            self.pid = None
         self.kill()
         if code is None:
             return "the process stopped answering"
@@ -457,33 +494,43 @@ def run_module(sandbox, module, calls):
     imported = False
     given_up = {}  # function -> why: after a hang or crash, its later calls are not retried
 
+    deaths = 0
+
     def fail_rest(status, error):
         for later in calls:
             observations.setdefault(later.id, {"status": status, "error": error})
 
     try:
         for call in calls:
+            if sandbox.deadline is not None and time.monotonic() >= sandbox.deadline:
+                fail_rest("failed", "not run: the submission used up its time (the timeout x its functions + 10 s)")
+                break
+            if deaths >= MAX_DEATHS:
+                fail_rest("failed", f"not run: the worker died {deaths} times in {module}.py")
+                break
             if call.function in given_up:
                 observations[call.id] = {"status": "skipped", "error": given_up[call.function]}
                 continue
             try:
                 if worker is None:
                     worker = Worker(sandbox.zygote())
-                    reply = worker.request({"op": "import", "module": module}, limits.call_seconds,
-                                           limits.reply_floor_bytes)
+                    reply = worker.request({"op": "import", "module": module},
+                                           _within(limits.call_seconds, sandbox.deadline), limits.reply_floor_bytes)
                     if reply.get("status") != "ok":
                         reply = _clean(reply)
                         fail_rest("import_error", f"importing {module}.py failed: {reply.get('error', '?')}")
                         break
                     imported = True
                 started = time.perf_counter()
-                observation = _clean(worker.request(call.message(), limits.call_seconds, limits.reply_limit(call)))
+                observation = _clean(worker.request(call.message(), _within(limits.call_seconds, sandbox.deadline),
+                                                    limits.reply_limit(call)))
                 observation["seconds"] = time.perf_counter() - started
                 observations[call.id] = observation
             except WorkerFailed as failure:
                 if worker is not None:
                     worker.kill()
                 worker = None
+                deaths += failure.died
                 if not imported:
                     fail_rest("import_error", f"importing {module}.py failed: {failure}")
                     break

@@ -186,7 +186,7 @@ def zygote():
 
 def _store(fd):
     """Write the files the grader sent (8-byte header length, JSON [[name, size]...], contents) into the
-    current folder, the scratch: "stored", or why not. Only plain module names; nothing is followed or replaced."""
+    current folder, the scratch: "stored", or why not. Only plain module names; no link is followed."""
     os.lseek(fd, 0, 0)
     with os.fdopen(os.dup(fd), "rb") as blob:
         header = json.loads(blob.read(int.from_bytes(blob.read(8), "little")))
@@ -195,6 +195,10 @@ def _store(fd):
             for name, size in header:
                 if not (name.endswith(".py") and name[:-3].isidentifier()):
                     return f"refused the name {name[:50]!r}"
+                try:  # a zygote started again on a scratch that outlives it (process limits): fresh copies
+                    os.unlink(name, dir_fd=here)
+                except FileNotFoundError:
+                    pass
                 out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=here)
                 with os.fdopen(out, "wb") as handle:
                     handle.write(blob.read(size))
