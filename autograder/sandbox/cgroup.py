@@ -184,12 +184,18 @@ def resident_bytes(pids):
 
 
 def watch(root_pid, memory_bytes, stop, end):
-    """Start a thread calling end() once the processes below root_pid hold more than memory_bytes together;
-    it returns when `stop` (a threading.Event) is set."""
+    """Start a thread that kills root_pid and every process below it, then calls end(), once they hold more
+    than memory_bytes together; it returns when `stop` (a threading.Event) is set."""
 
     def loop():
         while not stop.wait(WATCH_SECONDS):
-            if resident_bytes(_descendants(root_pid)) > memory_bytes:
+            pids = _descendants(root_pid)
+            if resident_bytes(pids) > memory_bytes:
+                for pid in pids:  # workers run in sessions of their own: killing the zygote's group is not enough
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
                 end()
                 return
 
