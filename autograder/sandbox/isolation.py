@@ -191,7 +191,10 @@ def namespace_isolation(limits, python=None):
     check_namespaces(python, limits)
     interp = interpreter(python)
     as_root = os.geteuid() == 0
-    uid = uids.allocate() if as_root else None
+    try:
+        uid = uids.allocate() if as_root else None
+    except uids.UidsExhausted as error:
+        raise SandboxUnavailable(str(error)) from None
     if as_root:
         who = (f"uid {uid} (never used before on this host); scratch: a tmpfs of {limits.scratch_bytes // 2**20} MB"
                f" and {limits.scratch_files} files, nosuid, nodev, noexec")

@@ -284,3 +284,31 @@ def test_the_seccomp_numbers_are_the_kernel_s():
                 assert known == number, (machine, name, known, number)
                 checked += 1
     assert checked > 80
+
+
+def test_uids_are_unique_across_processes_and_runs(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("AUTOGRADER_STATE_DIR", str(tmp_path / "state"))
+    code = "from autograder.sandbox import uids\nfor _ in range(40): print(uids.allocate())"
+    racers = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    handed = [int(line) for racer in racers for line in racer.communicate(timeout=120)[0].split()]
+    assert len(handed) == 120 and len(set(handed)) == 120  # no uid twice, whatever the interleaving
+    later = uids.allocate()  # a later run on the same host
+    assert later > max(handed) >= min(handed) >= uids.UID_BASE
+    assert os.stat(tmp_path / "state").st_mode & 0o777 == 0o700
+
+
+def test_a_counter_folder_others_can_write_is_not_trusted(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / "uid-counter").write_text("1000\n")  # would hand out a real account's uid
+    monkeypatch.setenv("AUTOGRADER_STATE_DIR", str(shared))
+    try:
+        uid = uids.allocate()  # from /run/autograder instead
+    except uids.UidsExhausted as error:
+        assert "only we can write" in str(error)
+    else:
+        assert uid >= uids.UID_BASE
