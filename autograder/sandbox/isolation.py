@@ -167,15 +167,27 @@ def bwrap_command(interp, as_root, limits):
     return argv
 
 
-def _boot(as_root, limits, uid=None, paths=()):
+def _boot(as_root, limits, uid=None, paths=(), program=None):
     """bootstrap.py's options: the scratch tmpfs to mount, the uid to drop to, the seccomp filter to load."""
-    program = seccomp.program()
     return {"mount": [SUBMISSION_DIR, limits.scratch_bytes, limits.scratch_files] if as_root else None,
             "uid": uid, "seccomp": program.hex() if program else None, "paths": list(paths)}
 
 
-def _filter_note():
-    return "the seccomp filter" if seccomp.program() else f"no seccomp filter (none for {seccomp.platform.machine()})"
+@functools.lru_cache(maxsize=4)
+def _filter_without_namespaces(python):
+    """(the seccomp filter, or None, and why none) for process limits: loaded by bootstrap.py as the namespaces'
+    probe does, asked once (a kernel or container that refuses filters must not stop every zygote)."""
+    program = seccomp.program()
+    if program is None:
+        return None, f"no seccomp filter (none for {seccomp.platform.machine()})"
+    argv = [python, "-I", "-S", "-c", (HERE / "bootstrap.py").read_text(), "/", "0", "{}",
+            json.dumps({"seccomp": program.hex()})]
+    try:
+        if subprocess.run(argv, capture_output=True, timeout=30, cwd="/").returncode == 0:
+            return program, "the seccomp filter"
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return None, "no seccomp filter (the kernel refused it)"
 
 
 def _memory(limits):
@@ -204,10 +216,12 @@ def namespace_isolation(limits, python=None):
     memory, bound = _memory(limits)
     return Isolation(
         kind="namespaces",
-        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces, {_filter_note()}, "
+        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces, "
+                f"{'the seccomp filter' if seccomp.program() else 'no seccomp filter (none for this machine)'}, "
                 f"{bound}; runs as {who}",
         prefix=tuple(bwrap_command(interp, as_root, limits)), uid=uid,
-        boot=_boot(as_root, limits, uid, (SITE_DIR,)), cwd=SUBMISSION_DIR, python=interp.executable, memory=memory,
+        boot=_boot(as_root, limits, uid, (SITE_DIR,), seccomp.program()), cwd=SUBMISSION_DIR,
+        python=interp.executable, memory=memory,
     )
 
 
@@ -229,11 +243,13 @@ def process_isolation(limits, python=None, reason=""):
         raise
     who = f"as uid {uid} (never used before on this host)" if uid is not None else "as the grader's own user"
     memory, bound = _memory(limits)
+    python = python or sys.executable
+    program, filtered = _filter_without_namespaces(python)
     return Isolation(
         kind="process", memory=memory,
-        summary=(f"process limits only{why}: rlimits, {_filter_note()}, {bound}, its own session {who}, a 0700 scratch "
+        summary=(f"process limits only{why}: rlimits, {filtered}, {bound}, its own session {who}, a 0700 scratch "
                  f"folder; it cannot protect: {', '.join(_unprotected(uid))}"),
-        uid=uid, boot=_boot(False, limits, uid), scratch=scratch, python=python or sys.executable,
+        uid=uid, boot=_boot(False, limits, uid, (), program), scratch=scratch, python=python,
     )
 
 
@@ -283,7 +299,7 @@ def choose(limits, mode="auto", python=None):
 def _probe(interp, as_root, limits):
     """Raise SandboxUnavailable unless bwrap can start this interpreter in namespaces here, with its
     scratch mounted and the seccomp filter loaded (bootstrap.py, as the zygote runs it)."""
-    boot = json.dumps(_boot(as_root, limits))
+    boot = json.dumps(_boot(as_root, limits, program=seccomp.program()))
     argv = [*bwrap_command(interp, as_root, limits), interp.executable, "-I", "-S", "-c",
             (HERE / "bootstrap.py").read_text(), SUBMISSION_DIR, "0", "{}", boot]
     try:

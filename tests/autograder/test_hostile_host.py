@@ -312,3 +312,19 @@ def test_a_counter_folder_others_can_write_is_not_trusted(tmp_path, monkeypatch)
         assert "only we can write" in str(error)
     else:
         assert uid >= uids.UID_BASE
+
+
+def test_a_kernel_that_refuses_the_filter_still_grades_and_says_so(tmp_path, monkeypatch):
+    import struct
+
+    broken = struct.pack("<HBBI", 0x15, 9, 0, 0)  # a jump past the program's end: the kernel refuses it
+    monkeypatch.setattr(isolation.seccomp, "program", lambda machine=None: broken)
+    isolation._filter_without_namespaces.cache_clear()
+    try:
+        grading.drop_standby()
+        report = grading.grade(write_solutions(tmp_path / "submission"), seed=1, modules=("losses",), parallel=1,
+                               isolation_mode="process")
+    finally:
+        isolation._filter_without_namespaces.cache_clear()
+    assert "no seccomp filter (the kernel refused it)" in report.isolation
+    assert report.score == report.max_score
