@@ -186,12 +186,13 @@ class Zygote:
                 self.group = cgroup.Group(limits.memory_bytes, limits.processes)
             except OSError:
                 pass  # the watchdog below instead
+        if self.group is not None:
+            argv = self.group.joined(argv)
         try:
             # Started as the grader: bootstrap.py drops to the sandbox's uid before anything else runs.
             self.process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),), cwd=isolation_.scratch or "/", env=env, start_new_session=True,
-                preexec_fn=self.group.join if self.group else None,
             )
         except BaseException:
             if self.group:
