@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.safe_text import safe
-from autograder.sandbox import cgroup, isolation, wire
+from autograder.sandbox import cgroup, wire
 
 HERE = Path(__file__).resolve().parent
 # The worker cannot import the autograder package: it gets the source of the few files it needs.
