@@ -328,3 +328,23 @@ def test_a_kernel_that_refuses_the_filter_still_grades_and_says_so(tmp_path, mon
         isolation._filter_without_namespaces.cache_clear()
     assert "no seccomp filter (the kernel refused it)" in report.isolation
     assert report.score == report.max_score
+
+
+def test_archives_and_folders_too_large_to_list_are_refused_before_they_are_read(tmp_path):
+    import zipfile
+
+    from autograder import submission
+
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for index in range(submission.MAX_ZIP_ENTRIES + 1):
+            out.writestr(f"{index}", b"")
+    assert submission.zip_directory(archive)[0] == submission.MAX_ZIP_ENTRIES + 1
+    files, found, notes = submission.prepare(archive)
+    assert files == {} and "was not read: it lists 10001 entries" in notes[0]
+
+    folder = write_solutions(tmp_path / "crowded")
+    for index in range(submission.MAX_ZIP_ENTRIES + 10):
+        (folder / f"{index}.txt").touch()
+    _, _, notes = submission.prepare(folder)
+    assert any("only the first were looked at" in note for note in notes)
