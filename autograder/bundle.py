@@ -13,10 +13,13 @@ uploaded are in /autograder/submission; the results go to
   newest NumPy no longer supports, the last NumPy release for 3.10). It needs Python >= 3.10
   (Ubuntu 22.04 ships 3.10; 24.04 3.12; Debian 12 3.11) and fails in one line
   elsewhere. Packages come from PyPI, which Gradescope's image builder reaches.
-- It installs bubblewrap and, when namespaces work on the image, run_autograder
-  grades with --require-sandbox.
+- It installs bubblewrap. Which isolation to use is decided at grading time, for
+  each submission: the strongest that works then (namespaces, else process
+  limits), named in results.json and in the report. A machine where bubblewrap
+  worked when the image was built and fails when grading still grades.
 - The reference solutions travel in the bundle but are readable by root only;
-  the submission runs as the unprivileged user `student`.
+  in either isolation the submission runs as a fresh unprivileged uid of its
+  own, which cannot read them.
 - run_autograder always leaves a valid results.json: if the grader cannot run
   (no interpreter, a broken user, a crash), a bash fallback writes one that says so.
 """
@@ -60,15 +63,11 @@ python3 -m venv --clear "$VENV" || fail "python3 -m venv failed"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     --constraint "$SOURCE/constraints.txt" "$SOURCE" || fail "pip could not install the grader into $VENV"
 
-# Namespaces: when bubblewrap works here, grading refuses to run without it.
-: > "$VENV/grader-flags"
+# Namespaces or process limits: decided again for every submission, when it is graded (this is only news).
 if bwrap --unshare-all --die-with-parent --ro-bind / / true > /dev/null 2>&1; then
-    if "$VENV/bin/python" -m autograder check --help 2>/dev/null | grep -q -- "--require-sandbox"; then
-        echo "--require-sandbox" > "$VENV/grader-flags"
-    fi
-    echo "setup.sh: bubblewrap works: submissions are graded in namespaces"
+    echo "setup.sh: bubblewrap works here now: submissions will be graded in namespaces while it does"
 else
-    echo "setup.sh: bubblewrap cannot create namespaces on this image: process isolation only"
+    echo "setup.sh: bubblewrap cannot create namespaces here now: process limits, unless it works when grading"
 fi
 
 # The submission runs as an unprivileged user; the grader and the reference solutions are root's.
@@ -93,10 +92,6 @@ args=(check "$ROOT/submission" --json "$RESULTS" --only "$MODULES")
 [ -z "$POINTS" ] || args+=(--points "$ROOT/source/$POINTS")
 if [ "$(id -u)" = 0 ] && id "$GRADER_USER" > /dev/null 2>&1; then
     args+=(--user "$GRADER_USER" --python "$PYTHON")
-fi
-if [ -s "$ROOT/venv/grader-flags" ]; then
-    read -r -a flags < "$ROOT/venv/grader-flags"
-    args+=("${flags[@]}")
 fi
 log="$(mktemp)"
 cd "$ROOT" && AUTOGRADER_REFERENCE="$ROOT/source/solutions" "$PYTHON" -m autograder "${args[@]}" > "$log" 2>&1

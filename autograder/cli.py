@@ -48,7 +48,7 @@ def build_parser():
     check.add_argument("--seed", type=int, help="replay the random inputs of an earlier run")
     check.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds,
                        help=f"seconds allowed per call (default {Limits.call_seconds:g})")
-    check.add_argument("--user", help="run the submission as this unprivileged user (needs root)")
+    check.add_argument("--user", help="needs root; kept for older scripts: as root, every submission runs as a fresh uid of its own")
     check.add_argument("--python", help="interpreter that runs the submission (default: this one)")
     check.add_argument("--brief", action="store_true", help="the table only, without explanations")
     _assignment_options(check, "--only", "--modules", metavar="MOD[.FUNCTION][,...]",
@@ -72,7 +72,7 @@ def build_parser():
     batch.add_argument("--out", required=True, metavar="FILE.csv", help="CSV written (and resumed) here")
     batch.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1, help="parallel jobs (default: all cores)")
     batch.add_argument("--timeout", type=_positive(float), default=Limits.call_seconds, help="seconds allowed per call")
-    batch.add_argument("--user", help="run submissions as this unprivileged user (needs root)")
+    batch.add_argument("--user", help="needs root; kept for older scripts: as root, every submission runs as a fresh uid of its own")
     _assignment_options(batch, "--modules")
     batch.add_argument("--roster", metavar="ROSTER.csv", help="CSV naming each submission's student "
                        "(columns submission, student_id, name, email)")

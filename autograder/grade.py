@@ -1,6 +1,5 @@
 """Grade one submission: plan the calls, run them sandboxed, judge them in this process."""
 import os
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,6 +12,13 @@ from autograder.mistakes import MODULES
 from autograder.reference import default_reference
 from autograder.sandbox import isolation, runner
 from autograder.spec import Verdict
+
+
+# The time bound the README states for any submission: the per-call timeout x its graded functions + 10 s,
+# restarts, re-imports and waits on a frozen sandbox included. The sandbox's share ends a little earlier,
+# leaving the grader time to start, judge and report.
+TIME_SLACK_SECONDS = 10.0
+RESERVED_SECONDS = 3.0
 
 
 @dataclass
@@ -65,7 +71,7 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
 
     `keep_warm` (batch grading) leaves a sandbox starting for this process's next grade with the same
     options, so that its interpreter imports NumPy while this one is judged."""
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.monotonic()
     options = (limits, python, user, isolation_mode)
     # Started first: the sandbox's interpreter imports NumPy while the inputs are drawn and the files copied.
     standby = _claim_standby(options) or _Standby(*options)
@@ -78,8 +84,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
         modules = public.released(reference, modules)
         plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
                  for index, check in selected_checks(modules, functions, checks)]
-        found, notes = submission.prepare(path, standby.scratch)
-        isolation.hand_over(standby.how, standby.scratch)
+        files, found, notes = submission.prepare(path)
+        standby.sandbox.deliver(files)
+        functions = {(check.module, check.function) for check, _ in plans if check.module in found}
+        standby.sandbox.deadline = began + limits.call_seconds * len(functions) + TIME_SLACK_SECONDS - RESERVED_SECONDS
         per_module = {}
         for check, calls in plans:
             if check.module in found:
@@ -104,28 +112,28 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
 
 
 class _Standby:
-    """A scratch folder and a sandbox on it, started before the submission is copied in.
-
-    The sandbox's zygote sees the folder only when it forks a worker, so the files may arrive after it
-    starts; the sandbox is started in the calling thread (bwrap's --die-with-parent follows the thread)."""
+    """A sandbox started before the submission is known: its zygote imports NumPy meanwhile, and gets the
+    submission's files when they are ready (runner.Sandbox.deliver). It is started in the calling thread
+    (bwrap's --die-with-parent follows the thread)."""
 
     def __init__(self, limits, python, user, isolation_mode):
+        # `user` is kept for the options' key only: as root every sandbox runs as a fresh uid of its own.
         self.options = (limits, python, user, isolation_mode)
-        self.folder = tempfile.TemporaryDirectory(prefix="autograder-")
-        self.scratch = self.folder.name
+        self.how = isolation.choose(limits, isolation_mode, python)
         try:
-            self.how = isolation.choose(self.scratch, isolation_mode, python, user)
-            if user is not None and self.how.kind == "process":
-                os.chmod(self.scratch, 0o755)  # the unprivileged worker must be able to read the copy, nothing more
-            self.sandbox = runner.Sandbox(self.scratch, limits, self.how, user)
+            self.sandbox = runner.Sandbox(limits, self.how)
             self.sandbox.start()
         except BaseException:
-            self.folder.cleanup()
+            isolation.release(self.how)
             raise
+
+    @property
+    def scratch(self):
+        return self.how.scratch  # on the host: only with process limits
 
     def close(self):
         self.sandbox.close()
-        self.folder.cleanup()
+        isolation.release(self.how)
 
 
 _kept = None  # the _Standby a batch grading process keeps for its next submission

@@ -1,14 +1,16 @@
-"""Copy a submission (a folder or a .zip of one) into a scratch folder, safely.
+"""Read a submission (a folder or a .zip of one) into memory, safely, for the sandbox to receive.
 
 Only regular .py files with importable names are taken, from the folder that
 holds the contract modules (the submission itself, or one folder inside it,
 e.g. a zip of `exercises/`). Links, paths escaping the folder, oversized
-files and archive bombs are skipped with a note; nothing outside the scratch
-folder is ever written.
+files and archive bombs are skipped with a note. Nothing is written here: the
+sandbox's zygote writes the files into its own scratch (runner.Zygote.store).
+A zip's central directory is sized from its end record before it is parsed.
 """
 import os
 import re
 import stat
+import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -18,14 +20,17 @@ MAX_FILE_BYTES = 1 * 2**20
 MAX_TOTAL_BYTES = 16 * 2**20
 MAX_FILES = 200
 MAX_ZIP_ENTRIES = 10_000
+# A central directory entry is 46 bytes plus its name, extra field and comment: a folder's worth of files
+# with long names fits in 512 bytes each. Larger is refused unread (zipfile would hold all of it, parsed).
+MAX_DIRECTORY_BYTES = MAX_ZIP_ENTRIES * 512
 
 
 class UsageError(Exception):
     """Bad arguments: the command line, not the submission, is at fault (exit status 2)."""
 
 
-def prepare(path, scratch):
-    """Copy the submission at `path` into `scratch`; return (modules found, notes for the report)."""
+def prepare(path):
+    """Read the submission at `path`: ({file name: bytes}, modules found, notes for the report)."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path} does not exist")
@@ -37,13 +42,9 @@ def prepare(path, scratch):
     else:
         notes.append(f"{path.name} is neither a folder nor a zip archive")
         files = {}
-    for name, data in files.items():
-        target = Path(scratch) / name
-        target.write_bytes(data)
-        target.chmod(0o644)
     found = {name[:-3] for name in files} & set(MODULES)
     notes += misnaming_notes(seen, found)
-    return found, notes
+    return files, found, notes
 
 
 # The ways a contract file's name gets mangled on its way to the grader: a copy made by the
@@ -95,19 +96,37 @@ def _importable(name):
 
 
 def _from_folder(root, notes, seen):
-    candidates = {}
-    for folder, subfolders, names in os.walk(root, followlinks=False):
-        relative = os.path.relpath(folder, root)
-        depth = 0 if relative == "." else len(Path(relative).parts)
-        subfolders[:] = [d for d in subfolders if depth < 2 and not d.startswith(".")] if depth < 2 else []
-        candidates["" if relative == "." else relative] = [n for n in names if n.endswith(".py")]
-        seen.extend(n if relative == "." else f"{relative}/{n}" for n in names)
-    chosen = root / _pick_folder(candidates)
+    """The files of a folder submission. At most MAX_ZIP_ENTRIES entries are looked at in all, two folders
+    deep, one at a time: a folder of a million files costs the grader no more than one of ten thousand."""
+    listed, left = {}, [MAX_ZIP_ENTRIES]  # folder (relative, "" for the top) -> names of its non-folder entries
+
+    def visit(folder, relative, depth):
+        names, subfolders = [], []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if left[0] <= 0:
+                        break
+                    left[0] -= 1
+                    (subfolders if entry.is_dir(follow_symlinks=False) else names).append(entry.name)
+        except OSError:
+            return
+        listed[relative] = names
+        seen.extend(f"{relative}/{n}" if relative else n for n in names)
+        if depth < 2:
+            for name in sorted(subfolders):
+                if not name.startswith("."):
+                    visit(os.path.join(folder, name), f"{relative}/{name}" if relative else name, depth + 1)
+
+    visit(root, "", 0)
+    if left[0] <= 0:
+        notes.append(f"{root.name} holds more than {MAX_ZIP_ENTRIES} files and folders: only the first were looked at")
+    chosen = _pick_folder({folder: [n for n in names if n.endswith(".py")] for folder, names in listed.items()})
     files = {}
-    for name in sorted(os.listdir(chosen)):
+    for name in sorted(listed.get(chosen, [])):
         if not _importable(name):
             continue
-        full = chosen / name
+        full = root / chosen / name
         info = os.lstat(full)
         if stat.S_ISLNK(info.st_mode):
             notes.append(f"skipped {name}: a symbolic link")
@@ -134,7 +153,40 @@ def _take(files, name, label, declared_size, opener, notes):
     files[name] = data
 
 
+def zip_directory(path):
+    """(entries, central directory bytes) as the archive's end records declare them, read from its last
+    64 KiB only; ValueError if there is no end record."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        start = max(0, size - (22 + 65535))
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            raise ValueError("no end of central directory record")
+        entries, directory = struct.unpack_from("<HI", tail, at + 10)  # total entries, directory size
+        locator = at - 20
+        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)  # where the ZIP64 end record is
+            handle.seek(record)
+            zip64 = handle.read(56)
+            if len(zip64) < 56 or zip64[:4] != b"PK\x06\x06":
+                raise ValueError("bad ZIP64 end record")
+            entries, directory = struct.unpack_from("<QQ", zip64, 32)  # total entries, directory size
+    return entries, directory
+
+
 def _from_zip(path, notes, seen):
+    try:
+        entries, directory = zip_directory(path)
+    except (OSError, ValueError, struct.error) as error:
+        notes.append(f"{path.name} is not a readable zip archive ({error})")
+        return {}
+    if entries > MAX_ZIP_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        notes.append(f"{path.name} was not read: it lists {entries} entries in {directory} bytes "
+                     f"(at most {MAX_ZIP_ENTRIES} entries and {MAX_DIRECTORY_BYTES} bytes)")
+        return {}
     try:
         archive = zipfile.ZipFile(path)
         entries = archive.infolist()

@@ -5,13 +5,20 @@
                     answer the grader accepts
     hostile end     a submission that hangs every call and shrinks its pipes: wall time against
                     per-call timeout x calls + 10 s
+    frozen end      a submission whose every call stops (SIGSTOP) its fork server and dies: wall time
+                    against per-call timeout x functions + 10 s
+    zip directory   the trusted process's peak grading a 70 MB zip listing 1.5 million entries
+    sandbox memory  the most memory a sandbox's processes held together, grading a submission whose
+                    every call starts five children that each fill 1 GB (the bound: --memory, 2 GB)
 """
 import json
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,8 +107,90 @@ def hostile_row(timeout=1.0):
              f"{seconds:.1f}", f"<= {bound:.0f}")]
 
 
+def frozen_rows(timeout=1.0):
+    """Every call stops its fork server and exits: the grader must not wait on the frozen server past the bound."""
+    body = "    import os, signal\n    os.kill(os.getppid(), signal.SIGSTOP)\n    os._exit(1)"
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _submission(Path(scratch) / "frozen", body)
+        results = Path(scratch) / "results.json"
+        for only in (["--only", "activations"], []):
+            seconds = _wall([sys.executable, "-m", "autograder", "check", str(folder), *only,
+                             "--timeout", str(timeout), "--json", str(results)])
+            functions = len({t["tags"][0] for t in json.loads(results.read_text())["tests"]})
+            bound = timeout * functions + 10
+            what = "activations" if only else "all modules"
+            rows.append((f"every call freezes its fork server and dies, {what}: check (s; bound = {timeout:g} s x "
+                         f"{functions} functions + 10)", f"{seconds:.1f}", f"<= {bound:.0f}"))
+    return rows
+
+
+def directory_bomb(path, entries=1_500_000):
+    """A zip whose central directory lists `entries` entries, all pointing at one empty local file (47 bytes each)."""
+    name = b"a.py"
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(b""), 0, 0, len(name), 0) + name
+    central = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, zlib.crc32(b""), 0, 0, len(name),
+                          0, 0, 0, 0, 0, 0) + name
+    size = len(central) * entries
+    end64 = struct.pack("<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, len(local))
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, len(local) + size, 1)
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    # Written in chunks: a child forked from a process holding 70 MB would start with that much in ru_maxrss.
+    with open(path, "wb") as out:
+        out.write(local)
+        for start in range(0, entries, 10_000):
+            out.write(central * min(10_000, entries - start))
+        out.write(end64 + locator + end)
+    return path
+
+
+def zip_bomb_row():
+    with tempfile.TemporaryDirectory() as scratch:
+        bomb = directory_bomb(Path(scratch) / "directory.zip")
+        megabytes = bomb.stat().st_size / 2**20
+        code = ("import resource, sys; from autograder.grade import grade; grade(sys.argv[1], seed=1);"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        out = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, check=True,
+                             cwd=ROOT).stdout
+    return [(f"trusted process peak memory, a {megabytes:.0f} MB zip listing 1.5 million entries (MB)",
+             f"{int(out.split()[-1]) / 1024:.0f}", "<= 300")]
+
+
+HOARD = """
+    import os, time
+    for _ in range(5):
+        if os.fork() == 0:
+            try:
+                block = np.ones(2**27)  # 1 GB, touched
+            finally:
+                time.sleep(30)
+                os._exit(0)
+    time.sleep(30)"""
+
+
+def sandbox_memory_row(timeout=3.0):
+    """The most the sandbox's processes (every process below the grader) held together, sampled every 20 ms."""
+    sys.path.insert(0, str(ROOT))
+    from autograder.sandbox import cgroup
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _submission(Path(scratch) / "hoard", HOARD)
+        results = Path(scratch) / "results.json"
+        check = subprocess.Popen([sys.executable, "-m", "autograder", "check", str(folder), "--only", "losses",
+                                  "--timeout", str(timeout), "--json", str(results)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = 0
+        while check.poll() is None:
+            peak = max(peak, cgroup.resident_bytes(cgroup._descendants(check.pid)[1:]))
+            time.sleep(0.02)
+        how = json.loads(results.read_text())["extra_data"]["isolation"]
+    kind = "cgroup" if "by a cgroup" in how else "watchdog"
+    return [(f"a sandbox's processes together at most, 5 children x 1 GB, {kind} (MB)", f"{peak / 2**20:.0f}",
+             "<= 2048")]
+
+
 def rows():
-    return latency_rows() + peak_memory_row() + hostile_row()
+    return latency_rows() + peak_memory_row() + hostile_row() + frozen_rows() + zip_bomb_row() + sandbox_memory_row()
 
 
 if __name__ == "__main__":

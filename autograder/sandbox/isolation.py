@@ -3,31 +3,36 @@
 With bubblewrap (`bwrap`, the sandbox Flatpak uses), each submission runs in
 its own PID, network, IPC, UTS and mount namespaces. The mount namespace shows
 only the system libraries under /usr, the interpreter, NumPy (alone, in an
-otherwise empty folder), a private /tmp and the scratch copy of that one
-submission, which is the only writable place. Killing the sandbox's first
-process ends every process the submission started, however it forks. When
-the grader runs as root, each sandbox also runs as its own unprivileged uid.
+otherwise empty folder) and /submission, the only writable place: a tmpfs of
+that sandbox alone, which the grader fills with the submission's files through
+the zygote's control socket. No folder of the host is writable inside, and the
+tmpfs goes with the namespace, whatever was written in it. Killing the
+sandbox's first process ends every process the submission started, however it
+forks. When the grader runs as root, each sandbox also runs as its own
+unprivileged uid (uids.py), its tmpfs is bounded in bytes and in files and
+mounted nosuid, nodev and noexec. Every sandbox runs under the seccomp filter
+of seccomp.py (no keyrings, no new namespaces, no ptrace, no mounts...).
 
 Where bubblewrap is missing or the kernel refuses namespaces (some Docker
-setups), grading falls back to process limits (rlimits, a session of its own,
-a sweep of stray processes), and the report says so.
+setups), grading falls back to process limits (rlimits, the seccomp filter, a
+session of its own, a sweep of stray processes; as root, a fresh uid and a 0700
+scratch folder per submission), and the report says what that cannot protect.
 """
 import functools
-import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-SUBMISSION_DIR = "/submission"  # where the scratch copy appears inside the namespaces
+from autograder.sandbox import cgroup, seccomp, uids
+
+SUBMISSION_DIR = "/submission"  # the scratch tmpfs inside the namespaces (/tmp leads there too)
 SITE_DIR = "/opt/grader-site"  # holds NumPy, and nothing else, inside the namespaces
-TMP_BYTES = 64 * 2**20  # the private /tmp is memory: bounded
-# Unprivileged uids for root's sandboxes: unique per grading process and per sandbox it starts.
-UID_BASE = 0x10000000
-_sandbox_counter = itertools.count()
+HERE = Path(__file__).resolve().parent
 
 MODES = ("auto", "namespaces", "process")
 
@@ -53,10 +58,12 @@ class Isolation:
     kind: str  # "namespaces" or "process"
     summary: str  # one line for the report and results.json
     prefix: tuple = ()  # argv before the interpreter (bwrap and its options)
-    uid: int | None = None  # uid the zygote drops to, inside the namespaces
-    paths: tuple = ()  # sys.path entries the zygote puts first (NumPy's folder)
+    uid: int | None = None  # the sandbox's own uid (root only), which the zygote drops to at once
+    boot: dict = field(default_factory=dict)  # bootstrap.py's options: mount, uid, seccomp, paths
     cwd: str = ""  # the scratch folder as the submission sees it
+    scratch: str = ""  # the scratch folder on the host (process limits only; none with namespaces)
     python: str = ""  # interpreter path to run
+    memory: str = "watchdog"  # how all its processes together are bounded: "cgroup" or "watchdog" (cgroup.py)
 
 
 _QUERY = r"""
@@ -101,13 +108,13 @@ def _parents(path):
     return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def bwrap_command(interp, scratch, as_root):
-    """The bwrap argv (up to the interpreter) that confines one submission to `scratch`."""
+def bwrap_command(interp, as_root, limits):
+    """The bwrap argv (up to the interpreter) that confines one submission to its own tmpfs."""
     bwrap = shutil.which("bwrap")
     argv = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--clearenv"]
     if not as_root:
-        argv.append("--unshare-user")
+        argv += ["--unshare-user", "--disable-userns"]  # and the seccomp filter refuses them anyway
     made = {"/"}
 
     def folders(path):
@@ -147,84 +154,171 @@ def bwrap_command(interp, scratch, as_root):
     libs = os.path.join(os.path.dirname(numpy), "numpy.libs")  # the BLAS a NumPy wheel carries
     if os.path.isdir(libs):
         argv += ["--ro-bind", libs, f"{SITE_DIR}/numpy.libs"]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
-             "--bind", str(scratch), SUBMISSION_DIR, "--chdir", SUBMISSION_DIR]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
     if as_root:
-        # Kept only until the zygote drops to its own uid, before any submission code runs.
-        argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        # bootstrap.py mounts the tmpfs here itself: bwrap cannot bound its files (nr_inodes) or make it noexec.
+        argv += ["--perms", "0755", "--dir", SUBMISSION_DIR]
+        # Kept only until the zygote has mounted its scratch and dropped to its own uid, before any submission code.
+        argv += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        # Without root: bwrap's own tmpfs (nosuid, nodev, bounded in bytes; files bounded only by those bytes).
+        argv += ["--size", str(limits.scratch_bytes), "--tmpfs", SUBMISSION_DIR]
+    argv += ["--symlink", SUBMISSION_DIR, "/tmp", "--chdir", "/"]
     return argv
 
 
-def namespace_isolation(scratch, python=None):
-    """An Isolation using namespaces, or raises SandboxUnavailable saying why not."""
-    check_namespaces(python)
-    interp = interpreter(python)
-    as_root = os.geteuid() == 0
-    uid = None
-    if as_root:
-        uid = UID_BASE + (os.getpid() << 6) + next(_sandbox_counter) % 64
-        os.chown(scratch, uid, uid)
-    who = f"uid {uid}" if as_root else "the grader's uid in a user namespace"
-    return Isolation(
-        kind="namespaces",
-        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces; runs as {who}",
-        prefix=tuple(bwrap_command(interp, scratch, as_root)), uid=uid, paths=(SITE_DIR,), cwd=SUBMISSION_DIR,
-        python=interp.executable,
-    )
+def _boot(as_root, limits, uid=None, paths=(), program=None):
+    """bootstrap.py's options: the scratch tmpfs to mount, the uid to drop to, the seccomp filter to load."""
+    return {"mount": [SUBMISSION_DIR, limits.scratch_bytes, limits.scratch_files] if as_root else None,
+            "uid": uid, "seccomp": program.hex() if program else None, "paths": list(paths)}
 
 
 @functools.lru_cache(maxsize=4)
-def _probe(interp, as_root):
-    """Raise SandboxUnavailable unless bwrap can start this interpreter in namespaces here."""
-    import tempfile
+def _filter_without_namespaces(python):
+    """(the seccomp filter, or None, and why none) for process limits: loaded by bootstrap.py as the namespaces'
+    probe does, asked once (a kernel or container that refuses filters must not stop every zygote)."""
+    program = seccomp.program()
+    if program is None:
+        return None, f"no seccomp filter (none for {seccomp.platform.machine()})"
+    argv = [python, "-I", "-S", "-c", (HERE / "bootstrap.py").read_text(), "/", "0", "{}",
+            json.dumps({"seccomp": program.hex()})]
+    try:
+        if subprocess.run(argv, capture_output=True, timeout=30, cwd="/").returncode == 0:
+            return program, "the seccomp filter"
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return None, "no seccomp filter (the kernel refused it)"
 
-    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as scratch:
-        argv = [*bwrap_command(interp, scratch, as_root), interp.executable, "-I", "-S", "-c", "pass"]
-        try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.SubprocessError) as error:
-            raise SandboxUnavailable(f"bubblewrap cannot run: {error}") from None
+
+def _memory(limits):
+    """("cgroup" or "watchdog", how the report says it) for a sandbox's processes together."""
+    size = f"{limits.memory_bytes // 2**20} MB"
+    if cgroup.usable():
+        return "cgroup", f"memory ({size}) and processes ({limits.processes}) bounded together by a cgroup"
+    return "watchdog", f"memory ({size}) bounded together by a watchdog summing its processes' memory"
+
+
+def namespace_isolation(limits, python=None):
+    """An Isolation using namespaces, or raises SandboxUnavailable saying why not."""
+    check_namespaces(python, limits)
+    interp = interpreter(python)
+    as_root = os.geteuid() == 0
+    try:
+        uid = uids.allocate() if as_root else None
+    except uids.UidsExhausted as error:
+        raise SandboxUnavailable(str(error)) from None
+    if as_root:
+        who = (f"uid {uid} (never used before on this host); scratch: a tmpfs of {limits.scratch_bytes // 2**20} MB"
+               f" and {limits.scratch_files} files, nosuid, nodev, noexec")
+    else:
+        who = (f"the grader's uid in a user namespace; scratch: a tmpfs of {limits.scratch_bytes // 2**20} MB"
+               " (files bounded only by its bytes: a file limit needs root)")
+    memory, bound = _memory(limits)
+    return Isolation(
+        kind="namespaces",
+        summary=f"namespaces (bubblewrap): own PID, network, mount, IPC and UTS namespaces, "
+                f"{'the seccomp filter' if seccomp.program() else 'no seccomp filter (none for this machine)'}, "
+                f"{bound}; runs as {who}",
+        prefix=tuple(bwrap_command(interp, as_root, limits)), uid=uid,
+        boot=_boot(as_root, limits, uid, (SITE_DIR,), seccomp.program()), cwd=SUBMISSION_DIR,
+        python=interp.executable, memory=memory,
+    )
+
+
+def process_isolation(limits, python=None, reason=""):
+    """An Isolation by process limits: a scratch folder on the host, 0700; as root, a fresh uid owns it."""
+    why = f" ({reason})" if reason else ""
+    scratch = tempfile.mkdtemp(prefix="autograder-")  # 0700, ours: nobody else can enter it
+    uid = None
+    try:
+        if os.geteuid() == 0:
+            uid = uids.allocate()
+            fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                os.fchown(fd, uid, uid)  # still empty: the copy arrives through the zygote, as that uid
+            finally:
+                os.close(fd)
+    except BaseException:
+        os.rmdir(scratch)
+        raise
+    who = f"as uid {uid} (never used before on this host)" if uid is not None else "as the grader's own user"
+    memory, bound = _memory(limits)
+    python = python or sys.executable
+    program, filtered = _filter_without_namespaces(python)
+    return Isolation(
+        kind="process", memory=memory,
+        summary=(f"process limits only{why}: rlimits, {filtered}, {bound}, its own session {who}, a 0700 scratch "
+                 f"folder; it cannot protect: {', '.join(_unprotected(uid))}"),
+        uid=uid, boot=_boot(False, limits, uid, (), program), scratch=scratch, python=python,
+    )
+
+
+def _unprotected(uid):
+    """What process limits cannot protect, as the report says it."""
+    lost = ["the network", "reading what the host lets any user read",
+            "the disk space and file count of its scratch (bounded per file only)"]
+    if uid is None:
+        lost += ["the grader's other processes (the same user: it can signal them)",
+                 "a process that outlives the grader"]
+    return lost
+
+
+def release(how):
+    """Remove a process-limits scratch folder, as its own uid (root never walks a tree a submission built).
+
+    Called once the sandbox's processes are gone; a tree that cannot be removed stays in its 0700 folder."""
+    if not how.scratch:
+        return
+    argv, as_uid = ["rm", "-rf", "--", how.scratch], {}
+    if how.uid is not None:
+        # That uid is the sandbox's alone: kill(-1) as that uid ends every process it still has, then the tree goes.
+        argv = ["/bin/sh", "-c", 'kill -KILL -1 2>/dev/null; exec rm -rf -- "$0"', how.scratch]
+        as_uid = {"user": how.uid, "group": how.uid, "extra_groups": []}
+    try:
+        subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60, check=False, **as_uid)
+    except (OSError, subprocess.SubprocessError):
+        pass
+
+
+def choose(limits, mode="auto", python=None):
+    """The Isolation for one submission. mode: auto (namespaces if possible), namespaces (required), process."""
+    if mode not in MODES:
+        raise ValueError(f"unknown isolation mode {mode!r}")
+    if mode == "process":
+        return process_isolation(limits, python, "asked for")
+    try:
+        return namespace_isolation(limits, python)
+    except SandboxUnavailable as error:
+        if mode == "namespaces":
+            raise
+        return process_isolation(limits, python, str(error))
+
+
+@functools.lru_cache(maxsize=4)
+def _probe(interp, as_root, limits):
+    """Raise SandboxUnavailable unless bwrap can start this interpreter in namespaces here, with its
+    scratch mounted and the seccomp filter loaded (bootstrap.py, as the zygote runs it)."""
+    boot = json.dumps(_boot(as_root, limits, program=seccomp.program()))
+    argv = [*bwrap_command(interp, as_root, limits), interp.executable, "-I", "-S", "-c",
+            (HERE / "bootstrap.py").read_text(), SUBMISSION_DIR, "0", "{}", boot]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/")
+    except (OSError, subprocess.SubprocessError) as error:
+        raise SandboxUnavailable(f"bubblewrap cannot run: {error}") from None
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1][:200]
         raise SandboxUnavailable(f"bubblewrap cannot create namespaces here ({reason})")
 
 
-def hand_over(how, scratch):
-    """Give root's sandbox uid the submission's files in `scratch` (call it once they are copied in)."""
-    if how.uid is not None:
-        for entry in os.scandir(scratch):
-            os.chown(entry.path, how.uid, how.uid, follow_symlinks=False)
+def check_namespaces(python=None, limits=None):
+    """Raise SandboxUnavailable unless namespaces can isolate `python` here (with `limits`' scratch)."""
+    if limits is None:
+        from autograder.sandbox.runner import Limits  # runner imports this module
 
-
-def process_isolation(python=None, user=None, reason=""):
-    why = f" ({reason})" if reason else ""
-    who = f" as user {user}" if user else " as the grader's own user"
-    return Isolation(
-        kind="process",
-        summary=(f"process limits only{why}: rlimits, its own session{who}; a hostile submission could"
-                 " still signal the grader's processes or outlive it"),
-        python=python or sys.executable,
-    )
-
-
-def choose(scratch, mode="auto", python=None, user=None):
-    """The Isolation for one submission. mode: auto (namespaces if possible), namespaces (required), process."""
-    if mode not in MODES:
-        raise ValueError(f"unknown isolation mode {mode!r}")
-    if mode == "process":
-        return process_isolation(python, user, "asked for")
-    try:
-        return namespace_isolation(scratch, python)
-    except SandboxUnavailable as error:
-        if mode == "namespaces":
-            raise
-        return process_isolation(python, user, str(error))
-
-
-def check_namespaces(python=None):
-    """Raise SandboxUnavailable unless namespaces can isolate `python` here."""
+        limits = Limits()
     if sys.platform != "linux":
         raise SandboxUnavailable("namespaces need Linux")
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
-    _probe(interpreter(python), os.geteuid() == 0)
+    _probe(interpreter(python), os.geteuid() == 0, limits)

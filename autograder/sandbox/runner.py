@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.safe_text import safe
-from autograder.sandbox import isolation, wire
+from autograder.sandbox import cgroup, wire
 
 HERE = Path(__file__).resolve().parent
 # The worker cannot import the autograder package: it gets the source of the few files it needs.
@@ -67,6 +67,8 @@ class Limits:
     reply_factor: int = 8  # ...plus this many times the size of the arrays the call's arguments give
     control_seconds: float = 2.0  # wall clock for the zygote to answer a status or kill request
     spawn_seconds: float = 5.0  # wall clock for the zygote to fork a worker
+    scratch_bytes: int = 256 * 2**20  # the submission's writable space: bytes...
+    scratch_files: int = 20_000  # ...and files and folders (with namespaces as root; see isolation.py)
 
     def reply_limit(self, call):
         """The largest reply the grader reads for `call`: bounded by what the call can need, so that a
@@ -128,50 +130,78 @@ class Call:
 class WorkerFailed(Exception):
     """The worker hung, died or spoke garbage; the message says which, for the student."""
 
+    def __init__(self, message, died=False):
+        super().__init__(message)
+        self.died = died  # it (or its sandbox) died, rather than hanging or misbehaving
+
+
+MAX_DEATHS = 3  # a module whose worker died this many times gets its remaining calls failed at once
+
+
+def _within(seconds, deadline):
+    """`seconds`, cut to what is left before `deadline` (time.monotonic(); None: no deadline)."""
+    return seconds if deadline is None else max(0.0, min(seconds, deadline - time.monotonic()))
+
 
 class Zygote:
     """The fork server: one `python -I` per submission that imports NumPy once and forks a
     fresh, confined worker per module (a few milliseconds instead of a new interpreter).
 
     With namespaces it runs inside bubblewrap and sees only /submission; otherwise it runs
-    as a plain process in a session of its own (optionally as another user)."""
+    as a plain process in a session of its own (as root: as a uid of its own)."""
 
-    def __init__(self, scratch, limits, isolation_, user=None):
+    def __init__(self, limits, isolation_):
         self.limits, self.isolation = limits, isolation_
+        self.deadline = None  # every wait on this zygote ends by then (Sandbox sets it: the submission's time)
         self.namespaced = isolation_.kind == "namespaces"
+        self.stored = False  # has it been given the submission's files
+        scratch = isolation_.cwd or isolation_.scratch
         ours, theirs = socket.socketpair()
         env = {
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": isolation_.cwd or str(scratch),
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch, "TMPDIR": scratch,
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
             # One thread each: predictable timing, and batch jobs do not fight over cores.
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         }
         processes = limits.processes
-        if not (self.namespaced and isolation_.uid is not None):
-            # The uid is shared with other processes: allow the ones it already has, plus ours.
-            uid = os.geteuid() if user is None else _uid_of(user)
+        if isolation_.uid is None:
+            # The grader's own uid, shared with its other processes: allow the ones it already has, plus ours.
+            uid = os.geteuid()
             processes = None if uid == 0 else processes + _process_count(uid)
         limits_json = json.dumps({
             "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
             "file_bytes": limits.file_bytes, "output_chars": limits.output_chars, "processes": processes,
         })
-        boot = json.dumps({"uid": isolation_.uid, "paths": list(isolation_.paths)})
         flags = ["-I", "-B", "-S"] if self.namespaced else ["-I", "-B"]
         argv = [*isolation_.prefix]
         if self.namespaced:
             for key, value in env.items():  # bwrap clears the environment
                 argv += ["--setenv", key, value]
         compiled = _runs_like_this_one(isolation_.python)
-        argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, isolation_.cwd or str(scratch),
-                 str(theirs.fileno()), limits_json, boot]
-        as_user = {"user": user, "group": _group_of(user), "extra_groups": []} if user and not self.namespaced else {}
+        argv += [isolation_.python, *flags, "-c", LOADER if compiled else WORKER_SOURCE, scratch,
+                 str(theirs.fileno()), limits_json, json.dumps(isolation_.boot)]
+        self.group, self.stop_watching = None, threading.Event()
+        if isolation_.memory == "cgroup":
+            try:
+                self.group = cgroup.Group(limits.memory_bytes, limits.processes)
+            except OSError:
+                pass  # the watchdog below instead
+        if self.group is not None:
+            argv = self.group.joined(argv)
         try:
+            # Started as the grader: bootstrap.py drops to the sandbox's uid before anything else runs.
             self.process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),), cwd=scratch, env=env, start_new_session=True, **as_user,
+                pass_fds=(theirs.fileno(),), cwd=isolation_.scratch or "/", env=env, start_new_session=True,
             )
+        except BaseException:
+            if self.group:
+                self.group.remove()
+            raise
         finally:
             theirs.close()
+        if self.group is None:
+            cgroup.watch(self.process.pid, limits.memory_bytes, self.stop_watching, self.close)
         self.control = ours
         self.lock = threading.Lock()
         self.ready = False
@@ -186,13 +216,16 @@ class Zygote:
         if not self.ready:
             if self._ask(None, self.limits.start_seconds).get("status") != "ready":
                 self.close()
-                raise WorkerFailed("the sandbox did not start")
+                raise WorkerFailed("the sandbox did not start", died=True)
             self.ready = True
 
     def _ask(self, request, seconds, fds=()):
         """Send a request (None: only listen) and return the zygote's reply, or {} if it is not answering."""
         with self.lock:
             try:
+                seconds = _within(seconds, self.deadline)
+                if seconds <= 0:
+                    return {}
                 self.control.settimeout(seconds)
                 if request is not None:
                     socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
@@ -201,6 +234,22 @@ class Zygote:
                 return reply if type(reply) is dict else {}
             except (OSError, ValueError):
                 return {}
+
+    def store(self, files):
+        """Give the zygote the submission's files ({name: bytes}), which it writes into its own scratch as the
+        sandbox's uid: the grader never writes where a submission could have been. False if it did not."""
+        header = json.dumps([[name, len(data)] for name, data in files.items()]).encode()
+        fd = os.memfd_create("submission") if hasattr(os, "memfd_create") else _unlinked_file()
+        try:
+            with os.fdopen(os.dup(fd), "wb") as out:
+                out.write(len(header).to_bytes(8, "little") + header)
+                for data in files.values():
+                    out.write(data)
+            os.lseek(fd, 0, os.SEEK_SET)
+            self.stored = self._ask({"op": "files"}, self.limits.spawn_seconds, (fd,)).get("status") == "stored"
+        finally:
+            os.close(fd)
+        return self.stored
 
     def spawn(self):
         """(pid, command fd, result fd) of a new worker process (pid as the zygote sees it)."""
@@ -215,7 +264,7 @@ class Zygote:
             os.close(command_write)
             os.close(result_read)
             self.close()  # stopped or dead: the next worker gets a new sandbox
-            raise WorkerFailed("the sandbox stopped (did the submission kill it?)")
+            raise WorkerFailed("the sandbox stopped (did the submission kill it?)", died=True)
         os.set_blocking(command_write, False)
         return pid, command_write, result_read
 
@@ -240,12 +289,15 @@ class Zygote:
         return not getattr(self, "closed", False) and self.process.poll() is None
 
     def close(self):
+        self.stop_watching.set()
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         self.process.kill()
         self.process.wait()
+        if self.group is not None:
+            self.group.remove()  # and with it every process the submission started, wherever it went
         self.control.close()
         self.closed = True
 
@@ -253,8 +305,10 @@ class Zygote:
 class Sandbox:
     """The processes grading one submission: a zygote, restarted if a submission kills it."""
 
-    def __init__(self, scratch, limits, isolation_, user=None):
-        self.scratch, self.limits, self.isolation, self.user = scratch, limits, isolation_, user
+    def __init__(self, limits, isolation_):
+        self.limits, self.isolation = limits, isolation_
+        self.files = None  # {name: bytes}: given to every zygote this sandbox starts
+        self.deadline = None  # time.monotonic() by which everything must be done (None: no bound)
         self._zygote = None
         self._lock = threading.Lock()
 
@@ -262,7 +316,11 @@ class Sandbox:
         """Start the zygote and return at once: it imports NumPy while the caller prepares the submission."""
         with self._lock:
             if self._zygote is None:
-                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+                self._zygote = Zygote(self.limits, self.isolation)
+
+    def deliver(self, files):
+        """The submission's files, copied into the sandbox's scratch once its zygote is ready."""
+        self.files = dict(files)
 
     @property
     def pid(self):
@@ -272,15 +330,20 @@ class Sandbox:
         return self._zygote is not None and self._zygote.alive()
 
     def zygote(self):
-        """The running zygote, ready to fork workers (started again if the submission killed it)."""
+        """The running zygote, ready to fork workers, holding the submission's files (started again, with a
+        fresh scratch, if the submission killed it)."""
         with self._lock:
             if self._zygote is not None and not self._zygote.alive():
                 self._zygote.close()
                 self._zygote = None
             if self._zygote is None:
-                self._zygote = Zygote(self.scratch, self.limits, self.isolation, self.user)
+                self._zygote = Zygote(self.limits, self.isolation)
+            self._zygote.deadline = self.deadline
             try:
                 self._zygote.wait_ready()
+                if self.files is not None and not self._zygote.stored and not self._zygote.store(self.files):
+                    self._zygote.close()
+                    raise WorkerFailed("the sandbox could not take the submission's files", died=True)
             except WorkerFailed:
                 self._zygote = None
                 raise
@@ -304,10 +367,10 @@ class Worker:
     def __init__(self, zygote):
         self.zygote = zygote
         self.pid, self.commands, self.results = zygote.spawn()
-        reply = self._receive(zygote.limits.start_seconds, zygote.limits.reply_floor_bytes)
+        reply = self._receive(_within(zygote.limits.start_seconds, zygote.deadline), zygote.limits.reply_floor_bytes)
         if reply.get("status") != "ready":
             self.kill()
-            raise WorkerFailed("the worker did not start")
+            raise WorkerFailed("the worker did not start", died=True)
 
     def request(self, message, seconds, reply_limit):
         deadline = time.monotonic() + seconds
@@ -324,7 +387,7 @@ class Worker:
             except BlockingIOError:
                 continue
             except (OSError, ValueError):
-                raise WorkerFailed(self._death()) from None
+                raise WorkerFailed(self._death(), died=True) from None
         reply = self._receive(deadline - time.monotonic(), reply_limit, seconds)
         if reply.get("status") not in STATUSES:
             self.kill()
@@ -344,7 +407,7 @@ class Worker:
             if ready:
                 count = os.readv(self.results, [view[got:]])
                 if count == 0:
-                    raise WorkerFailed(self._death())
+                    raise WorkerFailed(self._death(), died=True)
                 got += count
         return buffer
 
@@ -368,6 +431,9 @@ class Worker:
 
     def _death(self):
         code = self.zygote.exit_status(self.pid)
+        if code is None:
+            self.zygote.close()  # the zygote does not answer (frozen?): it goes, with its sandbox, without more waiting
+            self.pid = None
         self.kill()
         if code is None:
             return "the process stopped answering"
@@ -395,16 +461,11 @@ class Worker:
         self.commands = self.results = None
 
 
-def _group_of(user):
-    import pwd
+def _unlinked_file():
+    import tempfile
 
-    return pwd.getpwnam(user).pw_gid if isinstance(user, str) else pwd.getpwuid(user).pw_gid
-
-
-def _uid_of(user):
-    import pwd
-
-    return pwd.getpwnam(user).pw_uid if isinstance(user, str) else int(user)
+    handle = tempfile.TemporaryFile()
+    return os.dup(handle.fileno())
 
 
 def _process_count(uid):
@@ -434,33 +495,43 @@ def run_module(sandbox, module, calls):
     imported = False
     given_up = {}  # function -> why: after a hang or crash, its later calls are not retried
 
+    deaths = 0
+
     def fail_rest(status, error):
         for later in calls:
             observations.setdefault(later.id, {"status": status, "error": error})
 
     try:
         for call in calls:
+            if sandbox.deadline is not None and time.monotonic() >= sandbox.deadline:
+                fail_rest("failed", "not run: the submission used up its time (the timeout x its functions + 10 s)")
+                break
+            if deaths >= MAX_DEATHS:
+                fail_rest("failed", f"not run: the worker died {deaths} times in {module}.py")
+                break
             if call.function in given_up:
                 observations[call.id] = {"status": "skipped", "error": given_up[call.function]}
                 continue
             try:
                 if worker is None:
                     worker = Worker(sandbox.zygote())
-                    reply = worker.request({"op": "import", "module": module}, limits.call_seconds,
-                                           limits.reply_floor_bytes)
+                    reply = worker.request({"op": "import", "module": module},
+                                           _within(limits.call_seconds, sandbox.deadline), limits.reply_floor_bytes)
                     if reply.get("status") != "ok":
                         reply = _clean(reply)
                         fail_rest("import_error", f"importing {module}.py failed: {reply.get('error', '?')}")
                         break
                     imported = True
                 started = time.perf_counter()
-                observation = _clean(worker.request(call.message(), limits.call_seconds, limits.reply_limit(call)))
+                observation = _clean(worker.request(call.message(), _within(limits.call_seconds, sandbox.deadline),
+                                                    limits.reply_limit(call)))
                 observation["seconds"] = time.perf_counter() - started
                 observations[call.id] = observation
             except WorkerFailed as failure:
                 if worker is not None:
                     worker.kill()
                 worker = None
+                deaths += failure.died
                 if not imported:
                     fail_rest("import_error", f"importing {module}.py failed: {failure}")
                     break

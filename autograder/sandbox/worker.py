@@ -166,6 +166,11 @@ def zygote():
             for fd in fds:
                 os.close(fd)
             control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        elif request["op"] == "files":
+            status = _store(fds[0]) if fds else "no files"
+            for fd in fds:
+                os.close(fd)
+            control.sendall(json.dumps({"status": status}).encode() + b"\n")
         elif request["op"] == "status":
             control.sendall(json.dumps({"status": _wait_for(request["pid"], exited)}).encode() + b"\n")
         elif request["op"] == "kill":
@@ -177,6 +182,31 @@ def zygote():
                     pass
             control.sendall(b'{"status": "killed"}\n')
     os._exit(0)
+
+
+def _store(fd):
+    """Write the files the grader sent (8-byte header length, JSON [[name, size]...], contents) into the
+    current folder, the scratch: "stored", or why not. Only plain module names; no link is followed."""
+    os.lseek(fd, 0, 0)
+    with os.fdopen(os.dup(fd), "rb") as blob:
+        header = json.loads(blob.read(int.from_bytes(blob.read(8), "little")))
+        here = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for name, size in header:
+                if not (name.endswith(".py") and name[:-3].isidentifier()):
+                    return f"refused the name {name[:50]!r}"
+                try:  # a zygote started again on a scratch that outlives it (process limits): fresh copies
+                    os.unlink(name, dir_fd=here)
+                except FileNotFoundError:
+                    pass
+                out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=here)
+                with os.fdopen(out, "wb") as handle:
+                    handle.write(blob.read(size))
+        except OSError as error:
+            return f"could not write the files ({error.strerror})"
+        finally:
+            os.close(here)
+    return "stored"
 
 
 def _wait_for(pid, exited, seconds=2.0):

@@ -161,12 +161,7 @@ def test_setup_installs_into_its_own_venv_with_the_pinned_numpy(installed):
     assert venv_prefix == str(root / "venv")
     assert f"numpy=={numpy_version}" in (root / "source" / "constraints.txt").read_text()
     assert os.stat(root / "source" / "solutions").st_mode & 0o077 == 0  # the reference is root's only
-    bwrap_works = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
-                                 capture_output=True).returncode == 0 if shutil.which("bwrap") else False
-    has_flag = "--require-sandbox" in subprocess.run([venv_python, "-m", "autograder", "check", "--help"],
-                                                     capture_output=True, text=True, cwd="/").stdout
-    flags = (root / "venv" / "grader-flags").read_text()
-    assert ("--require-sandbox" in flags) == (bwrap_works and has_flag)
+    assert not (root / "venv" / "grader-flags").exists()  # nothing about isolation is decided at build time
 
 
 def test_correct_and_broken_submissions(installed, tmp_path):
@@ -178,8 +173,10 @@ def test_correct_and_broken_submissions(installed, tmp_path):
     assert all(t["status"] == "passed" for t in results["tests"])
     assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(100)
     assert "isolation" in results.get("extra_data", {})
-    if "--require-sandbox" in (root / "venv" / "grader-flags").read_text():
-        assert results["extra_data"]["isolation"].startswith("namespaces")
+    bwrap_works = shutil.which("bwrap") is not None and subprocess.run(
+        ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"], capture_output=True).returncode == 0
+    if bwrap_works:
+        assert results["extra_data"]["isolation"].startswith("namespaces")  # the strongest that works
 
     broken = write_solutions(tmp_path / "broken", {"losses.py": "def mse(y_pred, y_true):\n    return 0.0\n"})
     (broken / "activations.py").rename(broken / "Activations.py")
@@ -187,6 +184,36 @@ def test_correct_and_broken_submissions(installed, tmp_path):
     assert results["score"] == 0
     assert any(t["status"] == "failed" for t in results["tests"])
     assert "did you mean activations.py?" in results["output"]
+
+
+def test_bubblewrap_failing_at_grading_time_still_grades_and_hides_the_reference(installed, tmp_path):
+    """bubblewrap worked when the image was built (or not: either way) and fails now: a `bwrap` that exits 1
+    comes first on PATH. Every student still gets their grade, under process limits that the report names,
+    and the reference stays unreadable to the submission."""
+    root, env, setup = installed
+    assert setup.returncode == 0, setup.stderr
+    broken_bwrap = tmp_path / "bin"
+    broken_bwrap.mkdir()
+    (broken_bwrap / "bwrap").write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n")
+    (broken_bwrap / "bwrap").chmod(0o755)
+    reference = root / "source" / "solutions" / "losses.py"
+    spy = (REPO / "solutions" / "losses.py").read_text() + f"""
+
+_mse = mse
+def mse(y_pred, y_true):
+    try:
+        open({str(reference)!r}).read()
+        return 123456.0  # read the reference: this answer loses the marks, and the test sees it
+    except OSError:
+        return _mse(y_pred, y_true)
+"""
+    submission = write_solutions(tmp_path / "spy", {"losses.py": spy})
+    results, done = run_autograder(root, {**env, "PATH": f"{broken_bwrap}:{env['PATH']}"}, submission)
+    isolation = results["extra_data"]["isolation"]
+    assert isolation.startswith("process limits only") and "bubblewrap" in isolation, isolation
+    assert "Isolation: process limits only" in results["output"]
+    assert results["score"] == pytest.approx(100), [t["output"] for t in results["tests"] if t["status"] == "failed"]
+    assert all(t["status"] == "passed" for t in results["tests"])
 
 
 def test_results_json_is_written_whatever_is_misconfigured(installed, tmp_path):
