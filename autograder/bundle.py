@@ -7,10 +7,11 @@ uploaded are in /autograder/submission; the results go to
 /autograder), so the same bundle is tested on any machine.
 
 - setup.sh installs the grader into its own virtual environment (Debian 12 and
-  Ubuntu 24.04 refuse system-wide pip: PEP 668), with NumPy and tqdm pinned by
-  constraints.txt to the versions of the machine that built the bundle, so a
-  regrade months later computes with the same NumPy (on Python 3.10, which the
-  newest NumPy no longer supports, the last NumPy release for 3.10). It needs Python >= 3.10
+  Ubuntu 24.04 refuse system-wide pip: PEP 668), with every package pinned, by
+  version and hash, by the course's own locks/grade.txt (the lock every install of
+  the course uses), so a regrade months later computes with the same NumPy (on
+  Python 3.10, which the newest NumPy no longer supports, the lock's last NumPy
+  release for 3.10). It needs Python >= 3.10
   (Ubuntu 22.04 ships 3.10; 24.04 3.12; Debian 12 3.11) and fails in one line
   elsewhere. Packages come from PyPI, which Gradescope's image builder reaches.
 - It installs bubblewrap. Which isolation to use is decided at grading time, for
@@ -23,8 +24,6 @@ uploaded are in /autograder/submission; the results go to
 - run_autograder always leaves a valid results.json: if the grader cannot run
   (no interpreter, a broken user, a crash), a bash fallback writes one that says so.
 """
-import importlib.metadata
-import re
 import stat
 import zipfile
 from pathlib import Path
@@ -32,7 +31,6 @@ from pathlib import Path
 from autograder.mistakes import MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
-DISTRIBUTION = "deep-learning-course"
 
 SETUP = r"""#!/usr/bin/env bash
 # Runs once, as root, when Gradescope builds the autograder image.
@@ -61,7 +59,9 @@ python3 -c "import sys; sys.exit(sys.version_info < (3, 10))" \
 # The grader and its pinned dependencies, in a venv of their own (never the system Python).
 python3 -m venv --clear "$VENV" || fail "python3 -m venv failed"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    --constraint "$SOURCE/constraints.txt" "$SOURCE" || fail "pip could not install the grader into $VENV"
+    --require-hashes -r "$SOURCE/locks/grade.txt" || fail "pip could not install locks/grade.txt into $VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$SOURCE" \
+    || fail "pip could not install the grader into $VENV"
 
 # Namespaces or process limits: decided again for every submission, when it is graded (this is only news).
 if bwrap --unshare-all --die-with-parent --ro-bind / / true > /dev/null 2>&1; then
@@ -117,28 +117,9 @@ def _add(archive, name, text, executable=False):
     archive.writestr(info, text)
 
 
-# NumPy 2.3 dropped Python 3.10, which Ubuntu 22.04 ships. Where the pinned release needs a newer
-# Python, a 3.10 interpreter gets the last release that supports it (still pinned: regrades repeat).
-PYTHON_310_PINS = {"numpy": "2.2.6"}
-
-
-def constraints():
-    """Pins (name==version) of the grader's dependencies as installed here, where they were tested."""
-    try:
-        requires = importlib.metadata.requires(DISTRIBUTION) or []
-        names = [re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
-    except importlib.metadata.PackageNotFoundError:
-        names = ["numpy", "tqdm"]
-    lines = []
-    for name in names:
-        version = importlib.metadata.version(name)
-        needs = re.search(r">=\s*3\.(\d+)", importlib.metadata.metadata(name).get("Requires-Python") or "")
-        if name in PYTHON_310_PINS and needs and int(needs.group(1)) > 10:
-            lines += [f'{name}=={version}; python_version >= "3.{needs.group(1)}"',
-                      f'{name}=={PYTHON_310_PINS[name]}; python_version < "3.{needs.group(1)}"']
-        else:
-            lines.append(f"{name}=={version}")
-    return "".join(f"{line}\n" for line in lines)
+def grade_lock():
+    """The course's lock of the light install (locks/grade.txt): exact versions and hashes, Python 3.10 on."""
+    return (ROOT / "locks" / "grade.txt").read_text()
 
 
 def source_files():
@@ -153,7 +134,7 @@ def write_bundle(out, modules=MODULES, points_file=None):
     with zipfile.ZipFile(out, "w") as archive:
         _add(archive, "setup.sh", SETUP, executable=True)
         _add(archive, "run_autograder", run, executable=True)
-        _add(archive, "constraints.txt", constraints())
+        _add(archive, "locks/grade.txt", grade_lock())
         if points_file:
             _add(archive, "points.toml", Path(points_file).read_text())
         for name, text in source_files():

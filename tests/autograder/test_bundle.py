@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bundle import constraints
+from autograder.bundle import ROOT, grade_lock
 from mutants import write_solutions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,20 +60,21 @@ def test_bundle_carries_the_assignment_and_its_pins(tmp_path):
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(bundle) as z:
         names = set(z.namelist())
-        assert {"setup.sh", "run_autograder", "constraints.txt", "points.toml", "pyproject.toml",
+        assert {"setup.sh", "run_autograder", "locks/grade.txt", "points.toml", "pyproject.toml",
                 "autograder/cli.py", "solutions/losses.py"} <= names
         assert not any(n.startswith("tests/") for n in names)
         run = z.read("run_autograder").decode()
-        pins = z.read("constraints.txt").decode()
+        pins = z.read("locks/grade.txt").decode()
     assert f'MODULES="{HOMEWORK}"' in run and 'POINTS="points.toml"' in run
     import numpy
     import tqdm
 
-    assert f"numpy=={numpy.__version__}" in pins and f"tqdm=={tqdm.__version__}\n" in pins
-    assert pins == constraints()
-    # Ubuntu 22.04's Python 3.10 gets a pinned NumPy that supports it, when the tested one does not.
-    if int(numpy.__version__.split(".")[1]) >= 3 and numpy.__version__.startswith("2."):
-        assert 'numpy==2.2.6; python_version < "3.11"' in pins.splitlines()
+    # The bundle pins from the course's own lock (the one this test run was installed from), with hashes.
+    assert pins == grade_lock() == (ROOT / "locks" / "grade.txt").read_text()
+    assert f"numpy=={numpy.__version__} ; python_full_version >= '3.11'" in pins
+    assert f"tqdm=={tqdm.__version__} \\" in pins and "--hash=sha256:" in pins
+    # Ubuntu 22.04's Python 3.10 gets a pinned NumPy that supports it (the lock is universal).
+    assert "numpy==2.2.6 ; python_full_version < '3.11'" in pins
 
 
 def test_package_metadata_and_grading_code_allow_python_3_10():
@@ -159,7 +160,7 @@ def test_setup_installs_into_its_own_venv_with_the_pinned_numpy(installed):
     assert prefix.returncode == 0, prefix.stderr
     venv_prefix, numpy_version = prefix.stdout.split()
     assert venv_prefix == str(root / "venv")
-    assert f"numpy=={numpy_version}" in (root / "source" / "constraints.txt").read_text()
+    assert f"numpy=={numpy_version} " in (root / "source" / "locks" / "grade.txt").read_text()
     assert os.stat(root / "source" / "solutions").st_mode & 0o077 == 0  # the reference is root's only
     assert not (root / "venv" / "grader-flags").exists()  # nothing about isolation is decided at build time
 
