@@ -5,10 +5,11 @@
     batch throughput  N copies of the solutions graded with --jobs 1 and --jobs 2
     student edition   make release, and autograder check inside the edition over python -c "import numpy"
     foreign styles    book and course styles (tests/foreign): correct ones with full marks, their bugs caught
+    install           a fresh full .venv from locks/ (uv), as `make install` makes it
     site build        clean build with every notebook executed, a rebuild with nothing changed, the
                       built site's size and largest page, and make serve's first page and reloads
 
-Run from the repository root: python benchmarks/run.py [--submissions N] [--skip-site]
+Run from the repository root: python benchmarks/run.py [--submissions N] [--skip-site] [--skip-install]
 """
 import argparse
 import json
@@ -81,6 +82,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100, help="class size for the batch figure")
     parser.add_argument("--skip-site", action="store_true", help="leave out the site build (it takes minutes)")
+    parser.add_argument("--skip-install", action="store_true", help="leave out the fresh install (a minute or more)")
     args = parser.parse_args()
     rows = []
 
@@ -125,6 +127,12 @@ def main():
         seconds = [ctrl_c_to_exit(Path(klass), attempt) for attempt in range(3)]
         rows.append(("batch, Ctrl-C to exit, 2 infinite loops at --jobs 2 (s, worst of 3)", f"{max(seconds):.2f}",
                      "<= 2"))
+
+    if not args.skip_install:
+        import install  # benchmarks/install.py: make install into an empty folder, from locks/dev.txt
+
+        rows.append(("fresh full .venv install from locks/dev.txt with uv (s)",
+                     f"{install.fresh_install_seconds():.0f}", ""))
 
     if not args.skip_site:
         with tempfile.TemporaryDirectory() as scratch:
