@@ -12,7 +12,7 @@ from autograder.checks import all_checks
 from autograder.mistakes import MODULES
 from autograder.reference import default_reference
 from autograder.sandbox import isolation, runner
-from autograder.spec import Verdict
+from autograder.spec import Verdict, advisory_verdict
 
 
 @dataclass
@@ -188,6 +188,7 @@ def _judge(check, calls, observations, reference, found):
     if check.module not in found:
         return Verdict(False, f"{check.module}.py is missing from the submission")
     try:
-        return check.judge(calls, observations, reference)
+        verdict = check.judge(calls, observations, reference)
     except Exception as error:  # noqa: BLE001 - one odd answer must not stop the other checks
         return Verdict(False, f"the answer could not be graded ({type(error).__name__}: {error})")
+    return advisory_verdict(check, verdict, observations.get(calls[-1].id, {}) if calls else {})

@@ -132,6 +132,10 @@ class Failed(Exception):
     """A check the submission failed; the message is the grader's feedback."""
 
 
+class AdvisoryNote(UserWarning):
+    """Feedback that costs no points (a warning on the way to a right answer, a zero-size input)."""
+
+
 class GradedCheck(pytest.Item):
     def __init__(self, *, index, check, **kwargs):
         super().__init__(**kwargs)
@@ -142,6 +146,10 @@ class GradedCheck(pytest.Item):
 
         outcome = _grader(self).outcome(self)
         self.user_properties.append((SCORE_KEY, [self.check.function, outcome.score, outcome.check.points]))
+        if outcome.verdict.notes:  # advisory (the contract's "What costs points"): a warning, never a failure
+            import warnings
+
+            warnings.warn(AdvisoryNote("\n".join(outcome.verdict.notes)), stacklevel=1)
         if outcome.verdict.passed:
             return
         how = state(outcome)

@@ -42,23 +42,27 @@ CHECKS = [
     by_norm((4, 3), 3e-3, 2e-3),  # norm ~ 1e-2: the 1e-6 matters
     by_norm((2,), 5e-3, 1e-3),
     ValueCheck("clipping.clip_by_norm", "clip_by_norm of an all-zero gradient",
-               inputs=lambda rng: (np.zeros((2, 3)), 1.0)),
+               inputs=lambda rng: (np.zeros((2, 3)), rng.uniform(0.5, 2.0))),
     by_global_norm(2.0, 1.5),
     by_global_norm(2.0, 3.0, 1),
     by_global_norm(2.0, 0.5, float("inf")),
     by_global_norm(0.01, 10.0),
     by_global_norm(2e-3, 2e-3),  # total norm ~ 1e-2: the 1e-6 matters
     ValueCheck("clipping.clip_by_global_norm", "clip_by_global_norm of all-zero gradients",
-               inputs=lambda rng: ([np.zeros((2, 3)), np.zeros(4)], 1.0)),
-    # Empty inputs (the contract): no arrays, or zero-size arrays that contribute nothing to any norm.
-    ValueCheck("clipping.clip_by_value", "clip_by_value of an empty list", inputs=lambda rng: ([], 1.0)),
-    ValueCheck("clipping.clip_by_norm", "clip_by_norm of a zero-size (0, 3) array",
-               inputs=lambda rng: (np.zeros((0, 3)), 1.0)),
+               inputs=lambda rng: ([np.zeros((2, 3)), np.zeros(4)], rng.uniform(0.5, 2.0))),
+    # Empty inputs (the contract's convention, advisory): no arrays, or zero-size arrays that add nothing to
+    # any norm.
+    ValueCheck("clipping.clip_by_value", "clip_by_value of an empty list", inputs=lambda rng: ([], rng.uniform(0.5, 2.0)),
+               advisory="an empty list"),
+    ValueCheck("clipping.clip_by_norm", "clip_by_norm of a zero-size (0, k) array",
+               inputs=lambda rng: (np.zeros((0, int(rng.integers(1, 2**20)))), rng.uniform(0.5, 2.0)),
+               advisory="a zero-size array"),
     ValueCheck("clipping.clip_by_global_norm", "clip_by_global_norm of an empty list is ([], 0.0)",
-               inputs=lambda rng: ([], 1.0), names=("clipped", "total_norm")),
+               inputs=lambda rng: ([], rng.uniform(0.5, 2.0)), names=("clipped", "total_norm"), advisory="an empty list"),
     *[ValueCheck("clipping.clip_by_global_norm",
                  f"clip_by_global_norm of arrays with a zero-size one, norm_type {p}",
                  inputs=lambda rng: ([rng.normal(0.0, 0.1, size=(3, 2)), np.zeros((0, 4)), rng.normal(0.0, 0.1, size=5)],
                                      0.05),
-                 kwargs={"norm_type": p}, names=("clipped", "total_norm")) for p in (2.0, float("inf"))],
+                 kwargs={"norm_type": p}, names=("clipped", "total_norm"), advisory="a zero-size array")
+      for p in (2.0, float("inf"))],
 ]

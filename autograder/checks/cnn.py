@@ -1,6 +1,8 @@
 """Checks of cnn.py: convolution and pooling both ways against the reference, flattening, conv initializers."""
 import math
 
+import numpy as np
+
 from autograder.checks.initializers import he_gain
 from autograder.spec import DistributionCheck, SeededCheck, ValueCheck, result_of
 
@@ -40,6 +42,13 @@ def pool_backward(kind, shape, k, stride=None):
                       also_tags=(f"cnn.{kind}pool2d_forward",),
                       before=((f"cnn.{kind}pool2d_forward", lambda rng: (rng.normal(size=shape), k, s)),),
                       inputs=lambda rng: (rng.normal(size=out), result_of(0, pick=1)))
+
+
+def weight_shape(rng, square=False):
+    """(F, C, KH, KW) drawn, F != C and (unless square) KH != KW, so a swapped or dropped factor shows."""
+    f, c = (int(v) for v in rng.choice(np.arange(2, 33), size=2, replace=False))
+    kh, kw = (int(v) for v in rng.choice(np.arange(1, 8), size=2, replace=False))
+    return (f, c, kh, kh if square else kw)
 
 
 def fans(shape):
@@ -86,8 +95,8 @@ CHECKS = [
                inputs=lambda rng: (rng.normal(size=(2, 60)), (3, 4, 5))),
     ValueCheck("cnn.unflatten", "unflatten (3, 24) to (3, 2, 3, 4)",
                inputs=lambda rng: (rng.normal(size=(3, 24)), (2, 3, 4))),
-    ValueCheck("cnn.conv_fans", "conv_fans((16, 3, 5, 5))", inputs=lambda rng: ((16, 3, 5, 5),)),
-    ValueCheck("cnn.conv_fans", "conv_fans((8, 6, 3, 2))", inputs=lambda rng: ((8, 6, 3, 2),)),
+    ValueCheck("cnn.conv_fans", "conv_fans of a (F, C, K, K) shape", inputs=lambda rng: (weight_shape(rng, square=True),)),
+    ValueCheck("cnn.conv_fans", "conv_fans of a (F, C, KH, KW) shape", inputs=lambda rng: (weight_shape(rng),)),
     SeededCheck("cnn.conv_kaiming_uniform", "conv_kaiming_uniform draws only from rng", args=((8, 4, 3, 3),)),
     init("conv_kaiming_uniform", kaiming_law("uniform"), (64, 32, 3, 3)),
     init("conv_kaiming_uniform", kaiming_law("uniform"), (48, 16, 5, 3), mode="fan_out", nonlinearity="leaky_relu",
