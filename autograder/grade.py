@@ -56,7 +56,15 @@ class Report:
 
 def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
           reference=None, isolation_mode="auto", functions=None, checks=None, keep_warm=False):
-    """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
+    """The Report of the submission at `path` at `seed` (None draws one); see grade_seeds."""
+    return grade_seeds(path, [seed], limits=limits, python=python, user=user, parallel=parallel, modules=modules,
+                       reference=reference, isolation_mode=isolation_mode, functions=functions, checks=checks,
+                       keep_warm=keep_warm)[0]
+
+
+def grade_seeds(path, seeds, *, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
+                reference=None, isolation_mode="auto", functions=None, checks=None, keep_warm=False):
+    """The Reports of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
     and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here.
 
     `functions` ("module.function" names) narrows the run to those functions' checks, and `checks`
@@ -64,7 +72,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     index among all the checks, so a narrowed run replays the same inputs as a full one.
 
     `keep_warm` (batch grading) leaves a sandbox starting for this process's next grade with the same
-    options, so that its interpreter imports NumPy while this one is judged."""
+    options, so that its interpreter imports NumPy while this one is judged.
+
+    One Report per seed of `seeds` (None draws one), all graded in one sandbox run: the stability test
+    (tests/autograder/test_stability.py) grades a submission at several seeds for about the cost of one."""
     started = time.perf_counter()
     options = (limits, python, user, isolation_mode)
     # Started first: the sandbox's interpreter imports NumPy while the inputs are drawn and the files copied.
@@ -74,14 +85,16 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     try:
         reference = reference or default_reference()
         # A student edition grades its public seed's inputs only; elsewhere a fresh seed is never a public one.
-        seed = public.choose_seed(reference, seed)
+        seeds = [public.choose_seed(reference, seed) for seed in seeds]
         modules = public.released(reference, modules)
-        plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
-                 for index, check in selected_checks(modules, functions, checks)]
+        selected = selected_checks(modules, functions, checks)
+        # The first seed's call ids are the plain c{index} (the public check stores its answers by them).
+        plans = [[(check, check.calls(np.random.default_rng([seed, index]), f"s{k}/c{index}" if k else f"c{index}"))
+                  for index, check in selected] for k, seed in enumerate(seeds)]
         found, notes = submission.prepare(path, standby.scratch)
         isolation.hand_over(standby.how, standby.scratch)
         per_module = {}
-        for check, calls in plans:
+        for check, calls in (plan for seed_plans in plans for plan in seed_plans):
             if check.module in found:
                 per_module.setdefault(check.module, []).extend(calls)
         observations = {}
@@ -98,9 +111,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
         runner.kill_strays(keep=existing_children)
     if keep_warm:
         _keep_standby(options)
-    outcomes = [_outcome(check, calls, observations, reference, found) for check, calls in plans]
-    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, standby.how.summary,
-                  public=getattr(reference, "public_seed", None) is not None)
+    seconds = time.perf_counter() - started
+    return [Report(str(path), seed, [_outcome(check, calls, observations, reference, found) for check, calls in plan],
+                   seconds, notes, standby.how.summary, public=getattr(reference, "public_seed", None) is not None)
+            for seed, plan in zip(seeds, plans)]
 
 
 class _Standby:

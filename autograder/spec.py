@@ -413,30 +413,59 @@ class DistributionCheck(Check):
         if problem is None:
             return Verdict(True, "passed")
         found = self.recognise(calls, observation, reference, w)
+        if not found:
+            details = details + _scale_line(w, kind, scale)
         return _named(False, problem, details, found)
 
     def recognise(self, calls, observation, reference, w):
-        """The known mistakes whose law fits these weights best: the best one, and every other that draws
-        exactly the same weights on these arguments (e.g. fans swapped, or mode ignored, when mode='fan_out')."""
-        if type(w) is not np.ndarray or w.dtype.kind != "f":
+        """The known mistakes whose law these weights follow, when exactly one law fits: every mistake that draws
+        exactly those weights on these arguments (e.g. fans swapped, or mode ignored, when mode='fan_out').
+
+        A law fits when a two-sample KS test accepts it AND the scale agrees (the largest |w| for a uniform law,
+        the standard deviation for a normal one): a bound of 0.155 is not 0.152. When no law fits, or two
+        different ones do, none is named: the feedback gives the measured scale against the expected one."""
+        if type(w) is not np.ndarray or w.dtype.kind != "f" or w.size < 2 or not np.isfinite(w).all():
             return []
         seen = [c for c in mistakes_for(self.function) if c.seen_in is not None and c.seen_in(observation)]
         if seen:
             return seen
-        best, best_distance, drawn = None, math.inf, {}
+        kind = self.law(*self.args, **self.kwargs)[0]
+        fitting = []
         for candidate in mistakes_for(self.function):
             if candidate.seen_in is not None:
                 continue
             outcome = reference.run(calls, {self.function: candidate.bind(reference.namespace(self.module))})[calls[0].id]
             if isinstance(outcome, Exception) or type(outcome) is not np.ndarray or outcome.shape != w.shape:
                 continue
-            drawn[candidate] = outcome
             distance, threshold = stats.two_sample_distance(w.ravel(), outcome.ravel())
-            if distance <= threshold and distance < best_distance:
-                best, best_distance = candidate, distance
-        if best is None:
-            return []
-        return [c for c, outcome in drawn.items() if np.allclose(outcome, drawn[best], rtol=1e-12, atol=0.0)]
+            if distance <= threshold and _same_scale(w, outcome, kind):
+                fitting.append((candidate, outcome))
+        laws = []  # one representative draw per distinct law among the fitting candidates
+        for _, outcome in fitting:
+            if not any(np.allclose(outcome, other, rtol=1e-12, atol=0.0) for other in laws):
+                laws.append(outcome)
+        return [candidate for candidate, _ in fitting] if len(laws) == 1 else []
+
+
+def _measured_scale(w, kind):
+    return float(np.max(np.abs(w))) if kind == "uniform" else float(np.std(w))
+
+
+def _same_scale(w, outcome, kind):
+    """Whether two draws have one scale. The largest |w| of n uniform draws is within bound * 20 / n of the
+    bound with probability 1 - e^-20; a normal sample's std is within 6 / sqrt(2 n) of sigma (relative)."""
+    a, b = _measured_scale(w, kind), _measured_scale(outcome, kind)
+    n = min(w.size, outcome.size)
+    tolerance = 20.0 / n if kind == "uniform" else 6.0 * math.sqrt(2.0 / (2.0 * n))
+    return abs(a / b - 1.0) <= tolerance if b > 0 else a == 0
+
+
+def _scale_line(w, kind, scale):
+    """'Measured: bound 0.155, expected 0.179 (x0.87)': how far off the draws are, when no mistake is named."""
+    if type(w) is not np.ndarray or w.dtype.kind != "f" or w.size < 2 or not np.isfinite(w).all():
+        return []
+    measured, what = _measured_scale(w, kind), "bound" if kind == "uniform" else "std"
+    return [f"Measured: {what} {measured:.3g}, expected {scale:.3g} (\u00d7{measured / scale:.2f})"]
 
 
 def _kw(kwargs):

@@ -116,6 +116,15 @@ def softmax_global_max(z, axis=-1):
         return e / np.sum(e, axis=axis, keepdims=True)
 
 
+@mistake("activations.softmax", "normalised over the whole array: e / e.sum() with no axis",
+         "Sum along the `axis` argument with keepdims=True: e / np.sum(e, axis=axis, keepdims=True), so that each "
+         "row (or slice along axis) sums to 1, not the whole array.")
+def softmax_whole_array(z, axis=-1):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
 def _overflow_warned(observation):
     return "RuntimeWarning: overflow" in (observation.get("printed") or "")
 
