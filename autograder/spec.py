@@ -259,8 +259,8 @@ def advisory_verdict(check, verdict, observation):
     if status not in ("ok", "raised") or observation.get("exception") == "NotImplementedError":
         return verdict
     notes = [f"{verdict.summary} (on {check.advisory})", *verdict.details,
-             f"No points lost: the contract grades values where the maths is defined, and {check.advisory} is a "
-             "matter of convention. Code that handles it too is more robust."]
+             f"The contract's convention for {check.advisory} is checked for this note only: points follow values "
+             "where the maths is defined. Code that follows it is more robust."]
     return Verdict(True, "passed", notes=notes)
 
 
