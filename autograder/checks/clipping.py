@@ -19,9 +19,15 @@ def by_value(scale, clip_value):
                       inputs=lambda rng: (*grads(scale)(rng), clip_value))
 
 
-def by_norm(shape, scale, max_norm):
+def clipped(args, kwargs):
+    """The regime of the small-norm checks: the norm is over max_norm, so the 1e-6 in the scale shows."""
+    grads = args[0] if type(args[0]) is list else [args[0]]
+    return bool(np.sqrt(sum(np.sum(g**2) for g in grads)) > args[1])
+
+
+def by_norm(shape, scale, max_norm, regime=None):
     return ValueCheck("clipping.clip_by_norm", f"clip_by_norm of a {shape} array (std {scale}), max_norm {max_norm}",
-                      inputs=lambda rng: (rng.normal(0.0, scale, size=shape), max_norm))
+                      inputs=lambda rng: (rng.normal(0.0, scale, size=shape), max_norm), regime=regime)
 
 
 def over_norm(shape, max_norm, times=(3.0, 10.0)):
@@ -36,13 +42,13 @@ def over_norm(shape, max_norm, times=(3.0, 10.0)):
                       regime=lambda args, kwargs: bool(np.linalg.norm(args[0]) > 2 * args[1]))
 
 
-def by_global_norm(scale, max_norm, norm_type=None):
+def by_global_norm(scale, max_norm, norm_type=None, regime=None):
     kwargs = {} if norm_type is None else {"norm_type": norm_type}
     return ValueCheck("clipping.clip_by_global_norm",
                       f"clip_by_global_norm of {len(SHAPES)} arrays (std {scale}), max_norm {max_norm}"
                       + (f", norm_type {norm_type}" if norm_type is not None else ""),
                       inputs=lambda rng: (*grads(scale)(rng), max_norm), kwargs=kwargs,
-                      names=("clipped", "total_norm"))
+                      names=("clipped", "total_norm"), regime=regime)
 
 
 CHECKS = [
@@ -51,7 +57,7 @@ CHECKS = [
     by_norm((4, 3), 2.0, 1.5),
     by_norm((6,), 0.1, 10.0),
     by_norm((3, 5), 1e-9, 1.0),
-    by_norm((4, 3), 3e-3, 2e-3),  # norm ~ 1e-2: the 1e-6 matters
+    by_norm((4, 3), 3e-3, 2e-3, regime=clipped),  # norm ~ 1e-2: the 1e-6 matters
     over_norm((2,), 1e-3),
     ValueCheck("clipping.clip_by_norm", "clip_by_norm of an all-zero gradient",
                inputs=lambda rng: (np.zeros((2, 3)), rng.uniform(0.5, 2.0))),
@@ -59,7 +65,7 @@ CHECKS = [
     by_global_norm(2.0, 3.0, 1),
     by_global_norm(2.0, 0.5, float("inf")),
     by_global_norm(0.01, 10.0),
-    by_global_norm(2e-3, 2e-3),  # total norm ~ 1e-2: the 1e-6 matters
+    by_global_norm(2e-3, 2e-3, regime=clipped),  # total norm ~ 1e-2: the 1e-6 matters
     ValueCheck("clipping.clip_by_global_norm", "clip_by_global_norm of all-zero gradients",
                inputs=lambda rng: ([np.zeros((2, 3)), np.zeros(4)], rng.uniform(0.5, 2.0))),
     # Empty inputs (the contract's convention, advisory): no arrays, or zero-size arrays that add nothing to
