@@ -63,6 +63,19 @@ class Check:
     def tags(self):
         return (self.function, *self.also_tags)
 
+    def warning_notes(self, observation):
+        """Advisory lines for a right answer computed with a warning: what warned, and the naive form and its
+        stable fix when a known (advisory) mistake shows it. Never a deduction: the contract grades values."""
+        warned = printed_warning(observation)
+        if warned is None:
+            return []
+        notes = [f"the answer is right, but computing it raised a {warned}"]
+        naive = [m for m in mistakes_for(self.function) if m.advisory and m.seen_in(observation)]
+        notes += [f"This is the naive form: {m.name}. Stable fix: {m.fix}" for m in naive]
+        if not naive:
+            notes.append("An intermediate value overflowed or was undefined: a form that never warns is more robust.")
+        return notes
+
     # Every kind defines calls(rng, prefix) -> [Call] and judge(calls, observations, reference) -> Verdict.
 
 
@@ -224,20 +237,6 @@ class ValueCheck(Check):
         return found
 
 
-    def warning_notes(self, observation):
-        """Advisory lines for a right answer computed with a warning: what warned, and the naive form and its
-        stable fix when a known (advisory) mistake shows it. Never a deduction: the contract grades values."""
-        warned = printed_warning(observation)
-        if warned is None:
-            return []
-        notes = [f"the answer is right, but computing it raised a {warned}"]
-        naive = [m for m in mistakes_for(self.function) if m.advisory and m.seen_in(observation)]
-        notes += [f"This is the naive form: {m.name}. Stable fix: {m.fix}" for m in naive]
-        if not naive:
-            notes.append("An intermediate value overflowed or was undefined: a form that never warns is more robust.")
-        return notes
-
-
 # A warning as Python prints it: "file.py:12: RuntimeWarning: overflow encountered in exp".
 _PRINTED_WARNING = re.compile(r"^.*?:\d+: (\w*Warning): (.*)$", re.MULTILINE)
 
@@ -371,7 +370,7 @@ class PropertyCheck(Check):
         side_effect = _side_effect(call, observation)
         problem = self.holds(call.args, call.kwargs, observation.get("value")) or side_effect
         if problem is None:
-            return Verdict(True, "passed")
+            return Verdict(True, "passed", notes=self.warning_notes(observation))
         found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(observation)), None)
         details = [f"Checked: {self.name}"] + ([f"This is a known mistake: {found.name}. Fix: {found.fix}"] if found else [])
         return Verdict(False, problem, details, found)
@@ -411,7 +410,7 @@ class DistributionCheck(Check):
         if problem is None:
             problem = stats.law_mismatch(w.ravel(), kind, scale)
         if problem is None:
-            return Verdict(True, "passed")
+            return Verdict(True, "passed", notes=self.warning_notes(observation))
         found = self.recognise(calls, observation, reference, w)
         if not found:
             details = details + _scale_line(w, kind, scale)
