@@ -78,3 +78,52 @@ def test_a_check_is_advisory_exactly_when_its_input_is_degenerate(index, check):
     degenerate_inputs = {degenerate([call.args, call.kwargs]) for seed in SEEDS[:3]
                          for call in planned(check, index, seed)}
     assert degenerate_inputs == {bool(check.advisory)}, check.name
+
+
+TABLE_LOOKUP = '''
+import hashlib
+
+import numpy as np
+
+TABLE = {table!r}
+
+
+def _look(name, z):
+    z = np.ascontiguousarray(z, dtype=np.float64)
+    key = name + str(z.shape) + hashlib.sha256(z.tobytes()).hexdigest()
+    if key not in TABLE:
+        raise ValueError("not in the table")
+    shape, flat = TABLE[key]
+    return np.array(flat, dtype=np.float64).reshape(shape)
+
+
+def _make(name):
+    return lambda z, *args, **kwargs: _look(name, z)
+
+
+for _name in {functions!r}:
+    globals()[_name] = _make(_name)
+'''
+
+
+def test_a_table_of_the_published_answers_scores_nothing_at_another_seed(tmp_path):
+    """Issue 20: a submission with no implementation, only the answers a student edition publishes (its public
+    seed's inputs and the reference's outputs), scores at that seed and nothing at a grading seed."""
+    from autograder.grade import grade, selected_checks
+    from autograder.public import DEFAULT_PUBLIC_SEED
+    from autograder.reference import default_reference
+    from mutants import write_solutions
+
+    reference, table = default_reference(), {}
+    for index, check in selected_checks(("activations",)):
+        calls = planned(check, index, DEFAULT_PUBLIC_SEED)
+        answer = reference.run(calls)[calls[-1].id]
+        z = np.ascontiguousarray(calls[-1].args[0], dtype=np.float64)
+        table[check.target + str(z.shape) + hashlib.sha256(z.tobytes()).hexdigest()] = (
+            answer.shape, [float(v) for v in answer.ravel()])
+    functions = sorted({check.target for _, check in selected_checks(("activations",))})
+    folder = write_solutions(tmp_path / "table", {"activations.py": TABLE_LOOKUP.format(table=table, functions=functions)})
+    published = grade(folder, seed=DEFAULT_PUBLIC_SEED, modules=("activations",))
+    assert published.score == published.max_score  # the table holds every answer of the public seed ...
+    graded = grade(folder, seed=20261207, modules=("activations",))
+    assert graded.score == 0  # ... and none of any other
