@@ -1,6 +1,4 @@
 """Checks of activations.py: values on two settings each, the kink conventions, stability at |z| = 1e4."""
-import numpy as np
-
 from autograder.checks import away_from_zero, holds, with_edges
 from autograder.spec import ValueCheck
 

@@ -70,13 +70,14 @@ CHECKS = [
                inputs=lambda rng: ([np.zeros((2, 3)), np.zeros(4)], rng.uniform(0.5, 2.0))),
     # Empty inputs (the contract's convention, advisory): no arrays, or zero-size arrays that add nothing to
     # any norm.
-    ValueCheck("clipping.clip_by_value", "clip_by_value of an empty list", inputs=lambda rng: ([], rng.uniform(0.5, 2.0)),
-               advisory="an empty list"),
+    ValueCheck("clipping.clip_by_value", "clip_by_value of an empty list",
+               inputs=lambda rng: ([], rng.uniform(0.5, 2.0)), advisory="an empty list"),
     ValueCheck("clipping.clip_by_norm", "clip_by_norm of a zero-size (0, k) array",
                inputs=lambda rng: (np.zeros((0, int(rng.integers(1, 2**20)))), rng.uniform(0.5, 2.0)),
                advisory="a zero-size array"),
     ValueCheck("clipping.clip_by_global_norm", "clip_by_global_norm of an empty list is ([], 0.0)",
-               inputs=lambda rng: ([], rng.uniform(0.5, 2.0)), names=("clipped", "total_norm"), advisory="an empty list"),
+               inputs=lambda rng: ([], rng.uniform(0.5, 2.0)), names=("clipped", "total_norm"),
+               advisory="an empty list"),
     *[ValueCheck("clipping.clip_by_global_norm",
                  f"clip_by_global_norm of arrays with a zero-size one, norm_type {p}",
                  inputs=lambda rng: ([rng.normal(0.0, 0.1, size=(3, 2)), np.zeros((0, 4)), rng.normal(0.0, 0.1, size=5)],

@@ -58,7 +58,8 @@ def fans(rng):
 CHECKS = [
     ValueCheck("initializers.zeros", "zeros(fan_in, fan_out) for fan_in > fan_out",
                inputs=lambda rng: tuple(sorted(fans(rng), reverse=True))),
-    ValueCheck("initializers.zeros", "zeros(fan_in, fan_out) for fan_in < fan_out", inputs=lambda rng: tuple(sorted(fans(rng)))),
+    ValueCheck("initializers.zeros", "zeros(fan_in, fan_out) for fan_in < fan_out",
+               inputs=lambda rng: tuple(sorted(fans(rng)))),
     seeded("initializers.random_normal"),
     law("initializers.random_normal"),
     law("initializers.random_normal", (250, 180), std=0.5),

@@ -133,7 +133,8 @@ def test_he_uniform_ignoring_mode_and_nonlinearity_gets_its_scale_not_a_wrong_na
 def test_a_distribution_mistake_whose_law_fits_alone_is_still_named(tmp_path):
     no_gain = mistake("initializers.he_uniform", "gain ignored")
     report = grade(write_mutant(no_gain, tmp_path), modules=("initializers",), seed=3)
-    failed = [o for o in failing(report, "initializers.he_uniform") if "draws from the right distribution" in o.check.name]
+    failed = [o for o in failing(report, "initializers.he_uniform")
+              if "draws from the right distribution" in o.check.name]
     assert len(failed) == 2 and all(o.verdict.candidates == (no_gain,) for o in failed)
 
 

@@ -122,7 +122,8 @@ def test_a_table_of_the_published_answers_scores_nothing_at_another_seed(tmp_pat
         table[check.target + str(z.shape) + hashlib.sha256(z.tobytes()).hexdigest()] = (
             answer.shape, [float(v) for v in answer.ravel()])
     functions = sorted({check.target for _, check in selected_checks(("activations",))})
-    folder = write_solutions(tmp_path / "table", {"activations.py": TABLE_LOOKUP.format(table=table, functions=functions)})
+    source = TABLE_LOOKUP.format(table=table, functions=functions)
+    folder = write_solutions(tmp_path / "table", {"activations.py": source})
     published = grade(folder, seed=DEFAULT_PUBLIC_SEED, modules=("activations",))
     assert published.score == published.max_score  # the table holds every answer of the public seed ...
     graded = grade(folder, seed=20261207, modules=("activations",))
