@@ -45,9 +45,10 @@ def pool_backward(kind, shape, k, stride=None):
 
 
 def weight_shape(rng, square=False):
-    """(F, C, KH, KW) drawn, F != C and (unless square) KH != KW, so a swapped or dropped factor shows."""
+    """(F, C, KH, KW) drawn, F != C, kernels of 2 to 7 (a 1x1 kernel would hide a dropped kernel area) and,
+    unless square, KH != KW: a swapped or dropped factor shows on every seed."""
     f, c = (int(v) for v in rng.choice(np.arange(2, 33), size=2, replace=False))
-    kh, kw = (int(v) for v in rng.choice(np.arange(1, 8), size=2, replace=False))
+    kh, kw = (int(v) for v in rng.choice(np.arange(2, 8), size=2, replace=False))
     return (f, c, kh, kh if square else kw)
 
 
