@@ -41,8 +41,7 @@ def sdpa_forward(lead, L, S, E, Ev, mask=None, causal=False, q_scale=1.0):
                       f"scaled_dot_product_attention: q {(*lead, L, E)}, k {(*lead, S, E)}, v {(*lead, S, Ev)}"
                       + _mask_text(mask, causal) + (f", q of size {q_scale:g} (scores in the thousands)"
                                                     if q_scale != 1.0 else ""),
-                      inputs=sdpa_inputs(lead, L, S, E, Ev, mask, causal, q_scale), pick=0,
-                      quiet=q_scale != 1.0)  # the contract: large scores give no RuntimeWarning
+                      inputs=sdpa_inputs(lead, L, S, E, Ev, mask, causal, q_scale), pick=0)
 
 
 def sdpa_backward(lead, L, S, E, Ev, mask=None, causal=False):
