@@ -124,7 +124,7 @@ def encoder(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
 
 
 CHECKS = [
-    ValueCheck("attention.causal_mask", "causal_mask(5)", inputs=lambda rng: (5,)),
+    ValueCheck("attention.causal_mask", "causal_mask(T), T drawn from 2 to 299", inputs=lambda rng: (int(rng.integers(2, 300)),)),
     ValueCheck("attention.causal_mask", "causal_mask(1)", inputs=lambda rng: (1,)),
     sdpa_forward((2,), 3, 5, 4, 6),
     sdpa_forward((3, 2), 4, 6, 5, 3, mask="keys"),
@@ -141,12 +141,12 @@ CHECKS = [
     mha_backward(3, 5, 5, 6, 2, True, None, False),
     mha_backward(2, 4, 6, 6, 3, False, "some", False),
     mha_backward(2, 6, 6, 4, 2, True, "some", True),
-    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(7, 6)",
-               inputs=lambda rng: (7, 6)),
-    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(5, 7), an odd width",
-               inputs=lambda rng: (5, 7)),
-    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(50, 16)",
-               inputs=lambda rng: (50, 16)),
+    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(T, d), T < 20, d even",
+               inputs=lambda rng: (int(rng.integers(3, 20)), 2 * int(rng.integers(2, 40)))),
+    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(T, d), an odd width d",
+               inputs=lambda rng: (int(rng.integers(3, 20)), 2 * int(rng.integers(2, 40)) + 1)),
+    ValueCheck("attention.sinusoidal_positional_encoding", "sinusoidal_positional_encoding(T, d), T from 40 to 119",
+               inputs=lambda rng: (int(rng.integers(40, 120)), 2 * int(rng.integers(4, 17)))),
     encoder(3, 5, 6, 2, 10),
     encoder(3, 5, 6, 2, 10, norm_first=True),
     encoder(3, 4, 6, 3, 7, padding="some", norm_first=True, causal=True, eps=0.01),
