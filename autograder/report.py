@@ -266,12 +266,13 @@ def _num(x):
 def gradescope(report):
     """The results.json Gradescope reads (top level score, max_score, execution_time, output, tests)."""
     tests = []
-    for outcome in report.outcomes:
+    maxima = apportioned(outcome.check.points for outcome in report.outcomes)
+    for outcome, maximum in zip(report.outcomes, maxima):
         verdict = outcome.verdict
         tests.append({
             "name": f"{outcome.check.function}: {outcome.check.name}",
-            "score": rounded(outcome.score),
-            "max_score": rounded(outcome.check.points),
+            "score": maximum if outcome.score == outcome.check.points else rounded(outcome.score),
+            "max_score": maximum,
             "status": "passed" if verdict.passed else "failed",
             "output": safe("\n".join([verdict.summary, *verdict.details, *(NOTE_PREFIX + n for n in verdict.notes)]),
                            20_000, lines=True),
@@ -358,6 +359,18 @@ def rounded(x):
     """Points as written: POINT_DECIMALS decimals, an int when whole (JSON then shows 100, not 100.0)."""
     value = round(float(x), POINT_DECIMALS) + 0.0  # + 0.0: never -0.0
     return int(value) if value.is_integer() else value
+
+
+def apportioned(values):
+    """`values` rounded to POINT_DECIMALS so that they add up to their rounded sum (largest remainders first):
+    rounding each of 21 checks worth 60/21 on its own would give 60.06 for the module."""
+    scale = 10 ** POINT_DECIMALS
+    exact = [float(v) * scale for v in values]
+    units = [int(e // 1) for e in exact]
+    short = round(sum(exact)) - sum(units)
+    for i in sorted(range(len(exact)), key=lambda i: units[i] - exact[i])[:max(0, short)]:
+        units[i] += 1
+    return [rounded(u / scale) for u in units]
 
 
 def _points(x):
