@@ -11,7 +11,7 @@ from autograder.checks import all_checks
 from autograder.mistakes import MODULES
 from autograder.reference import default_reference
 from autograder.sandbox import isolation, runner
-from autograder.spec import Verdict
+from autograder.spec import Verdict, advisory_verdict
 
 
 # The time bound the README states for any submission: the per-call timeout x its graded functions + 10 s,
@@ -62,7 +62,15 @@ class Report:
 
 def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
           reference=None, isolation_mode="auto", functions=None, checks=None, keep_warm=False):
-    """The Report of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
+    """The Report of the submission at `path` at `seed` (None draws one); see grade_seeds."""
+    return grade_seeds(path, [seed], limits=limits, python=python, user=user, parallel=parallel, modules=modules,
+                       reference=reference, isolation_mode=isolation_mode, functions=functions, checks=checks,
+                       keep_warm=keep_warm)[0]
+
+
+def grade_seeds(path, seeds, *, limits=runner.Limits(), python=None, user=None, parallel=2, modules=MODULES,
+                reference=None, isolation_mode="auto", functions=None, checks=None, keep_warm=False):
+    """The Reports of the submission at `path` (a folder or a zip). Raises submission.UsageError for a bad path,
     and isolation.SandboxUnavailable if isolation_mode is "namespaces" and they cannot be used here.
 
     `functions` ("module.function" names) narrows the run to those functions' checks, and `checks`
@@ -70,7 +78,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     index among all the checks, so a narrowed run replays the same inputs as a full one.
 
     `keep_warm` (batch grading) leaves a sandbox starting for this process's next grade with the same
-    options, so that its interpreter imports NumPy while this one is judged."""
+    options, so that its interpreter imports NumPy while this one is judged.
+
+    One Report per seed of `seeds` (None draws one), all graded in one sandbox run: the stability test
+    (tests/autograder/test_stability.py) grades a submission at several seeds for about the cost of one."""
     started, began = time.perf_counter(), time.monotonic()
     options = (limits, python, user, isolation_mode)
     # Started first: the sandbox's interpreter imports NumPy while the inputs are drawn and the files copied.
@@ -80,16 +91,20 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
     try:
         reference = reference or default_reference()
         # A student edition grades its public seed's inputs only; elsewhere a fresh seed is never a public one.
-        seed = public.choose_seed(reference, seed)
+        seeds = [public.choose_seed(reference, seed) for seed in seeds]
         modules = public.released(reference, modules)
-        plans = [(check, check.calls(np.random.default_rng([seed, index]), f"c{index}"))
-                 for index, check in selected_checks(modules, functions, checks)]
+        selected = selected_checks(modules, functions, checks)
+        # The first seed's call ids are the plain c{index} (the public check stores its answers by them).
+        plans = [[(check, check.calls(np.random.default_rng([seed, index]), f"s{k}/c{index}" if k else f"c{index}"))
+                  for index, check in selected] for k, seed in enumerate(seeds)]
         files, found, notes = submission.prepare(path)
         standby.sandbox.deliver(files)
-        functions = {(check.module, check.function) for check, _ in plans if check.module in found}
-        standby.sandbox.deadline = began + limits.call_seconds * len(functions) + TIME_SLACK_SECONDS - RESERVED_SECONDS
+        graded = {(check.module, check.function) for check, _ in plans[0] if check.module in found}
+        # One time bound per submission (README): the per-call timeout for each graded function, per seed.
+        standby.sandbox.deadline = (began + limits.call_seconds * len(graded) * len(seeds)
+                                    + TIME_SLACK_SECONDS - RESERVED_SECONDS)
         per_module = {}
-        for check, calls in plans:
+        for check, calls in (plan for seed_plans in plans for plan in seed_plans):
             if check.module in found:
                 per_module.setdefault(check.module, []).extend(calls)
         observations = {}
@@ -106,9 +121,10 @@ def grade(path, *, seed=None, limits=runner.Limits(), python=None, user=None, pa
         runner.kill_strays(keep=existing_children)
     if keep_warm:
         _keep_standby(options)
-    outcomes = [_outcome(check, calls, observations, reference, found) for check, calls in plans]
-    return Report(str(path), seed, outcomes, time.perf_counter() - started, notes, standby.how.summary,
-                  public=getattr(reference, "public_seed", None) is not None)
+    seconds = time.perf_counter() - started
+    return [Report(str(path), seed, [_outcome(check, calls, observations, reference, found) for check, calls in plan],
+                   seconds, notes, standby.how.summary, public=getattr(reference, "public_seed", None) is not None)
+            for seed, plan in zip(seeds, plans)]
 
 
 class _Standby:
@@ -196,6 +212,7 @@ def _judge(check, calls, observations, reference, found):
     if check.module not in found:
         return Verdict(False, f"{check.module}.py is missing from the submission")
     try:
-        return check.judge(calls, observations, reference)
+        verdict = check.judge(calls, observations, reference)
     except Exception as error:  # noqa: BLE001 - one odd answer must not stop the other checks
         return Verdict(False, f"the answer could not be graded ({type(error).__name__}: {error})")
+    return advisory_verdict(check, verdict, observations.get(calls[-1].id, {}) if calls else {})

@@ -285,6 +285,10 @@ class Failed(Exception):
     """A check the submission failed; the message is the grader's feedback."""
 
 
+class AdvisoryNote(UserWarning):
+    """Feedback that costs no points (a warning on the way to a right answer, a zero-size input)."""
+
+
 class _OneLineFailures(pytest.Item):
     """An item whose failure is the grader's text alone, located at the function's `def`."""
 
@@ -340,6 +344,10 @@ class GradedCheck(_OneLineFailures):
 
         outcome = _grader(self).outcome(self)
         self._score(outcome.score, outcome.check.points)
+        if outcome.verdict.notes:  # advisory (the contract's "What costs points"): a warning, never a failure
+            import warnings
+
+            warnings.warn(AdvisoryNote("\n".join(outcome.verdict.notes)), stacklevel=1)
         if outcome.verdict.passed:
             return
         how = state(outcome)

@@ -43,6 +43,9 @@ COURSE_PAGES = {
 }
 
 NOT_STARTED = "not implemented yet"
+# Advisory feedback (the contract's "What costs points"): shown under this heading, never deducted.
+NOTES_HEADING = "Notes: no points lost"
+NOTE_PREFIX = "Note (no points lost): "
 
 
 def course_page(function):
@@ -149,6 +152,14 @@ def text(report, color=False, details=True, replay=None, saved=()):
         for outcome in explained:
             lines += _wrap(f"- {outcome.check.function}: {outcome.check.name}", width, "", "    ")
             lines += feedback_lines(outcome, width, "    ")
+    noted = [o for o in report.outcomes if o.verdict.notes]
+    if details and noted:
+        lines.append("")
+        lines.append(paint(BOLD, NOTES_HEADING))
+        for outcome in noted:
+            lines += _wrap(f"- {outcome.check.function}: {outcome.check.name}", width, "", "    ")
+            for note in outcome.verdict.notes:
+                lines += _wrap(note, width, "    ", "      ")
     for path in saved:
         lines.append(f"saved {path}")
     if saved:
@@ -263,7 +274,8 @@ def gradescope(report):
             "score": maximum if outcome.score == outcome.check.points else rounded(outcome.score),
             "max_score": maximum,
             "status": "passed" if verdict.passed else "failed",
-            "output": safe("\n".join([verdict.summary, *verdict.details]), 20_000, lines=True),
+            "output": safe("\n".join([verdict.summary, *verdict.details, *(NOTE_PREFIX + n for n in verdict.notes)]),
+                           20_000, lines=True),
             "visibility": "visible",
             "tags": list(outcome.check.tags),
         })

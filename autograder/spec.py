@@ -9,6 +9,7 @@ wrong answer is exactly what that mistake computes.
 import functools
 import inspect
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,6 +31,7 @@ class Verdict:
     details: list = field(default_factory=list)
     mistake: object = None  # the Mistake recognised, if exactly one fits
     candidates: tuple = ()  # every known mistake that computes this wrong answer (never only one of several)
+    notes: list = field(default_factory=list)  # advisory lines: shown under "Notes: no points lost", never deducted
 
 
 @dataclass
@@ -38,6 +40,16 @@ class Check:
     name: str  # what is checked, in words
     points: float = 1.0
     also_tags: tuple = ()  # other contract functions this check depends on
+    # Why this check is advisory (worth no points, its failure only a note), e.g. "a zero-size input": the
+    # grading policy of the contract ("What costs points") deducts nothing on degenerate inputs.
+    advisory: str = ""
+    # (args, kwargs) -> bool: whether a call's input holds the edge regime this check exists for (a kink at 0,
+    # logits of 1e4, ...). Every seed must draw it: tests/autograder/test_inputs.py asserts that.
+    regime: Callable = None
+
+    def __post_init__(self):
+        if self.advisory:
+            self.points = 0.0
 
     @property
     def module(self):
@@ -50,6 +62,19 @@ class Check:
     @property
     def tags(self):
         return (self.function, *self.also_tags)
+
+    def warning_notes(self, observation):
+        """Advisory lines for a right answer computed with a warning: what warned, and the naive form and its
+        stable fix when a known (advisory) mistake shows it. Never a deduction: the contract grades values."""
+        warned = printed_warning(observation)
+        if warned is None:
+            return []
+        notes = [f"the answer is right, but computing it raised a {warned}"]
+        naive = [m for m in mistakes_for(self.function) if m.advisory and m.seen_in(observation)]
+        notes += [f"This is the naive form: {m.name}. Stable fix: {m.fix}" for m in naive]
+        if not naive:
+            notes.append("An intermediate value overflowed or was undefined: a form that never warns is more robust.")
+        return notes
 
     # Every kind defines calls(rng, prefix) -> [Call] and judge(calls, observations, reference) -> Verdict.
 
@@ -148,9 +173,6 @@ class ValueCheck(Check):
     rtol: float = RTOL
     atol: float = ATOL
     names: tuple = ()  # what the items of a tuple result are called in feedback, e.g. ("dx", "dW", "db")
-    # The call must also raise no RuntimeWarning (an overflow on the way to a right answer): the worker
-    # prints warnings, once per line of code, into what the call printed.
-    quiet: bool = False
 
     def calls(self, rng, prefix):
         made = [
@@ -178,11 +200,11 @@ class ValueCheck(Check):
         got = observation.get("value")
         side_effect = _side_effect(main, observation)  # always: the detectors read what it notes
         problem = mismatch(expected, got, self.rtol, self.atol, names=self.names) or side_effect
-        if problem is None and self.quiet:
-            problem = _warning(observation)
         if problem is None:
-            return Verdict(True, "passed")
-        found = self.recognise(calls, observation, reference, got)
+            return Verdict(True, "passed", notes=self.warning_notes(observation))
+        # On a degenerate input (advisory) the maths gives no answer to tell mistakes apart: 0 / 0 is nan in a
+        # mean and in a max alike, so naming one would mislead.
+        found = [] if self.advisory else self.recognise(calls, observation, reference, got)
         checked = f"Inputs: {_shapes(reference.functions.get(self.function), main.args, main.kwargs)}"
         return _named(False, problem, [checked], found)
 
@@ -199,6 +221,8 @@ class ValueCheck(Check):
         expected = reference.run(calls)[calls[-1].id]
         found = []
         for candidate in mistakes_for(self.function):
+            if candidate.advisory:
+                continue  # it computes the right answer (with a warning): never the cause of a wrong one
             behaviour = candidate.seen_in is not None
             if behaviour and not candidate.seen_in(observation):
                 continue
@@ -215,14 +239,41 @@ class ValueCheck(Check):
         return found
 
 
-def _warning(observation):
-    """'raised a RuntimeWarning (overflow encountered in exp) ...' if the call printed one, else None."""
-    printed = observation.get("printed") or ""
-    if "RuntimeWarning: " not in printed:
-        return None
-    what = printed.split("RuntimeWarning: ", 1)[1].split("\n", 1)[0].strip()
-    return (f"the answer is right, but computing it raised a RuntimeWarning ({what}): an intermediate value "
-            "overflowed; compute it in a form that stays finite")
+# A warning as Python prints it: "file.py:12: RuntimeWarning: overflow encountered in exp".
+_PRINTED_WARNING = re.compile(r"^.*?:\d+: (\w*Warning): (.*)$", re.MULTILINE)
+
+
+def printed_warning(observation):
+    """'RuntimeWarning (overflow encountered in exp)' for the first warning the call printed, else None."""
+    found = _PRINTED_WARNING.search(observation.get("printed") or "")
+    return f"{found.group(1)} ({found.group(2).strip()[:200]})" if found else None
+
+
+def advisory_verdict(check, verdict, observation):
+    """The verdict of an advisory check: a failure becomes a pass with its feedback as notes.
+
+    A function that is not written yet (NotImplementedError, missing, not importable) still fails: the note
+    would only repeat that, and the check is worth no points either way."""
+    if not check.advisory or verdict.passed:
+        return verdict
+    status = observation.get("status")
+    if status not in ("ok", "raised") or observation.get("exception") == "NotImplementedError":
+        return verdict
+    notes = [f"{verdict.summary} (on {check.advisory})", *verdict.details,
+             f"The contract's convention for {check.advisory} is checked for this note only: points follow values "
+             "where the maths is defined. Code that follows it is more robust."]
+    return Verdict(True, "passed", notes=notes)
+
+
+def degenerate(value):
+    """Whether a call's arguments hold a zero-size array or an empty list (the inputs graded advisory only)."""
+    if type(value) is np.ndarray:
+        return value.size == 0
+    if type(value) in (list, tuple):
+        return (type(value) is list and not value) or any(degenerate(v) for v in value)
+    if type(value) is dict:
+        return any(degenerate(v) for v in value.values())
+    return False
 
 
 def _named(passed, problem, details, found):
@@ -242,9 +293,11 @@ class RaisesCheck(Check):
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     exception: str = "ValueError"
+    inputs: Callable = None  # inputs(rng) -> the arguments, drawn (then `args` is unused)
 
     def calls(self, rng, prefix):
-        return [Call(prefix, self.module, self.target, tuple(self.args), dict(self.kwargs))]
+        args = tuple(self.inputs(rng)) if self.inputs else tuple(self.args)
+        return [Call(prefix, self.module, self.target, args, dict(self.kwargs))]
 
     def judge(self, calls, observations, reference):
         observation = observations[calls[0].id]
@@ -319,7 +372,7 @@ class PropertyCheck(Check):
         side_effect = _side_effect(call, observation)
         problem = self.holds(call.args, call.kwargs, observation.get("value")) or side_effect
         if problem is None:
-            return Verdict(True, "passed")
+            return Verdict(True, "passed", notes=self.warning_notes(observation))
         found = next((m for m in mistakes_for(self.function) if m.seen_in and m.seen_in(observation)), None)
         details = [f"Checked: {self.name}"] + ([f"This is a known mistake: {found.name}. Fix: {found.fix}"] if found else [])
         return Verdict(False, problem, details, found)
@@ -359,32 +412,61 @@ class DistributionCheck(Check):
         if problem is None:
             problem = stats.law_mismatch(w.ravel(), kind, scale)
         if problem is None:
-            return Verdict(True, "passed")
+            return Verdict(True, "passed", notes=self.warning_notes(observation))
         found = self.recognise(calls, observation, reference, w)
+        if not found:
+            details = details + _scale_line(w, kind, scale)
         return _named(False, problem, details, found)
 
     def recognise(self, calls, observation, reference, w):
-        """The known mistakes whose law fits these weights best: the best one, and every other that draws
-        exactly the same weights on these arguments (e.g. fans swapped, or mode ignored, when mode='fan_out')."""
-        if type(w) is not np.ndarray or w.dtype.kind != "f":
+        """The known mistakes whose law these weights follow, when exactly one law fits: every mistake that draws
+        exactly those weights on these arguments (e.g. fans swapped, or mode ignored, when mode='fan_out').
+
+        A law fits when a two-sample KS test accepts it AND the scale agrees (the largest |w| for a uniform law,
+        the standard deviation for a normal one): a bound of 0.155 is not 0.152. When no law fits, or two
+        different ones do, none is named: the feedback gives the measured scale against the expected one."""
+        if type(w) is not np.ndarray or w.dtype.kind != "f" or w.size < 2 or not np.isfinite(w).all():
             return []
         seen = [c for c in mistakes_for(self.function) if c.seen_in is not None and c.seen_in(observation)]
         if seen:
             return seen
-        best, best_distance, drawn = None, math.inf, {}
+        kind = self.law(*self.args, **self.kwargs)[0]
+        fitting = []
         for candidate in mistakes_for(self.function):
             if candidate.seen_in is not None:
                 continue
             outcome = reference.run(calls, {self.function: candidate.bind(reference.namespace(self.module))})[calls[0].id]
             if isinstance(outcome, Exception) or type(outcome) is not np.ndarray or outcome.shape != w.shape:
                 continue
-            drawn[candidate] = outcome
             distance, threshold = stats.two_sample_distance(w.ravel(), outcome.ravel())
-            if distance <= threshold and distance < best_distance:
-                best, best_distance = candidate, distance
-        if best is None:
-            return []
-        return [c for c, outcome in drawn.items() if np.allclose(outcome, drawn[best], rtol=1e-12, atol=0.0)]
+            if distance <= threshold and _same_scale(w, outcome, kind):
+                fitting.append((candidate, outcome))
+        laws = []  # one representative draw per distinct law among the fitting candidates
+        for _, outcome in fitting:
+            if not any(np.allclose(outcome, other, rtol=1e-12, atol=0.0) for other in laws):
+                laws.append(outcome)
+        return [candidate for candidate, _ in fitting] if len(laws) == 1 else []
+
+
+def _measured_scale(w, kind):
+    return float(np.max(np.abs(w))) if kind == "uniform" else float(np.std(w))
+
+
+def _same_scale(w, outcome, kind):
+    """Whether two draws have one scale. The largest |w| of n uniform draws is within bound * 20 / n of the
+    bound with probability 1 - e^-20; a normal sample's std is within 6 / sqrt(2 n) of sigma (relative)."""
+    a, b = _measured_scale(w, kind), _measured_scale(outcome, kind)
+    n = min(w.size, outcome.size)
+    tolerance = 20.0 / n if kind == "uniform" else 6.0 * math.sqrt(2.0 / (2.0 * n))
+    return abs(a / b - 1.0) <= tolerance if b > 0 else a == 0
+
+
+def _scale_line(w, kind, scale):
+    """'Measured: bound 0.155, expected 0.179 (x0.87)': how far off the draws are, when no mistake is named."""
+    if type(w) is not np.ndarray or w.dtype.kind != "f" or w.size < 2 or not np.isfinite(w).all():
+        return []
+    measured, what = _measured_scale(w, kind), "bound" if kind == "uniform" else "std"
+    return [f"Measured: {what} {measured:.3g}, expected {scale:.3g} (\u00d7{measured / scale:.2f})"]
 
 
 def _kw(kwargs):

@@ -29,3 +29,21 @@ def labels(rng, n, classes):
     y = rng.integers(0, classes, size=n)
     y[: min(n, classes)] = rng.permutation(classes)[: min(n, classes)]
     return y
+
+
+def with_edges(rng, shape, edges, scale=3.0):
+    """Draws as `away_from_zero`, with the fixed `edges` (the regime a check exists for: the kink's 0.0 and -0.0,
+    z = 1e4, ...) placed at positions drawn from rng: the regime is hit on every seed, the whole input never
+    repeats between seeds (so published answers cannot be replayed)."""
+    z = away_from_zero(rng, shape, scale)
+    where = rng.choice(z.size, size=len(edges), replace=False)
+    z.flat[where] = edges
+    return z
+
+
+def holds(*values, arg=0):
+    """A check's regime: argument `arg` holds every one of `values` exactly (the sign of a zero included)."""
+    def regime(args, kwargs):
+        a = np.asarray(args[arg])
+        return all(np.any((a == v) & (np.signbit(a) == np.signbit(v))) for v in values)
+    return regime

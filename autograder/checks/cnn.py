@@ -68,6 +68,14 @@ def pool_backward(kind, shape, k, stride=None, image=None, what=""):
                       inputs=lambda rng: (rng.normal(size=out), result_of(0, pick=1)))
 
 
+def weight_shape(rng, square=False):
+    """(F, C, KH, KW) drawn, F != C, kernels of 2 to 7 (a 1x1 kernel would hide a dropped kernel area) and,
+    unless square, KH != KW: a swapped or dropped factor shows on every seed."""
+    f, c = (int(v) for v in rng.choice(np.arange(2, 33), size=2, replace=False))
+    kh, kw = (int(v) for v in rng.choice(np.arange(2, 8), size=2, replace=False))
+    return (f, c, kh, kh if square else kw)
+
+
 def fans(shape):
     return shape[1] * shape[2] * shape[3], shape[0] * shape[2] * shape[3]
 
@@ -123,8 +131,9 @@ CHECKS = [
                inputs=lambda rng: (rng.normal(size=(2, 60)), (3, 4, 5))),
     ValueCheck("cnn.unflatten", "unflatten (3, 24) to (3, 2, 3, 4)",
                inputs=lambda rng: (rng.normal(size=(3, 24)), (2, 3, 4))),
-    ValueCheck("cnn.conv_fans", "conv_fans((16, 3, 5, 5))", inputs=lambda rng: ((16, 3, 5, 5),)),
-    ValueCheck("cnn.conv_fans", "conv_fans((8, 6, 3, 2))", inputs=lambda rng: ((8, 6, 3, 2),)),
+    ValueCheck("cnn.conv_fans", "conv_fans of a (F, C, K, K) shape",
+               inputs=lambda rng: (weight_shape(rng, square=True),)),
+    ValueCheck("cnn.conv_fans", "conv_fans of a (F, C, KH, KW) shape", inputs=lambda rng: (weight_shape(rng),)),
     SeededCheck("cnn.conv_kaiming_uniform", "conv_kaiming_uniform draws only from rng", args=((8, 4, 3, 3),)),
     init("conv_kaiming_uniform", kaiming_law("uniform"), (64, 32, 3, 3)),
     init("conv_kaiming_uniform", kaiming_law("uniform"), (48, 16, 5, 3), mode="fan_out", nonlinearity="leaky_relu",

@@ -1,6 +1,8 @@
 """Checks of initializers.py: exact zeros, reproducibility from rng, and the exact law of the draws."""
 import math
 
+import numpy as np
+
 from autograder.sandbox.wire import Special
 from autograder.spec import DistributionCheck, RaisesCheck, SeededCheck, ValueCheck
 
@@ -47,9 +49,17 @@ def gain(*args):
     return ValueCheck("initializers.calculate_gain", f"calculate_gain{args}", inputs=lambda rng: args)
 
 
+def fans(rng, largest=11):
+    """(fan_in, fan_out), drawn and different (a transposed shape must show)."""
+    fan_in, fan_out = rng.choice(np.arange(2, largest + 1), size=2, replace=False)
+    return int(fan_in), int(fan_out)
+
+
 CHECKS = [
-    ValueCheck("initializers.zeros", "zeros(7, 3)", inputs=lambda rng: (7, 3)),
-    ValueCheck("initializers.zeros", "zeros(2, 5)", inputs=lambda rng: (2, 5)),
+    ValueCheck("initializers.zeros", "zeros(fan_in, fan_out) for fan_in > fan_out",
+               inputs=lambda rng: tuple(sorted(fans(rng, 400), reverse=True))),
+    ValueCheck("initializers.zeros", "zeros(fan_in, fan_out) for fan_in < fan_out",
+               inputs=lambda rng: tuple(sorted(fans(rng, 400)))),
     seeded("initializers.random_normal"),
     law("initializers.random_normal"),
     law("initializers.random_normal", (250, 180), std=0.5),
@@ -63,7 +73,7 @@ CHECKS = [
     law("initializers.he_uniform"),
     law("initializers.he_uniform", (250, 180), mode="fan_out", nonlinearity="leaky_relu", negative_slope=0.2),
     RaisesCheck("initializers.he_uniform", "he_uniform(..., mode='fan_avg') raises ValueError",
-                args=(4, 3, Special("rng", 0)), kwargs={"mode": "fan_avg"}),
+                inputs=lambda rng: (*fans(rng), Special("rng", int(rng.integers(2**31)))), kwargs={"mode": "fan_avg"}),
     seeded("initializers.he_normal"),
     law("initializers.he_normal"),
     law("initializers.he_normal", (250, 180), mode="fan_out", nonlinearity="tanh"),
@@ -76,8 +86,10 @@ CHECKS = [
     gain("tanh"),
     gain("relu"),
     gain("leaky_relu"),
-    gain("leaky_relu", 0.2),
+    ValueCheck("initializers.calculate_gain", "calculate_gain('leaky_relu', slope) for a slope in (0.05, 0.5)",
+               inputs=lambda rng: ("leaky_relu", float(rng.uniform(0.05, 0.5)))),
     gain("leaky_relu", 0),
     gain("selu"),
-    RaisesCheck("initializers.calculate_gain", "calculate_gain('swish') raises ValueError", args=("swish",)),
+    RaisesCheck("initializers.calculate_gain", "calculate_gain('swish', param) raises ValueError",
+                inputs=lambda rng: ("swish", float(rng.uniform(0.05, 0.5)))),
 ]

@@ -35,9 +35,15 @@ def step(function, name, state_slots, scale=1.0, **kwargs):
                       inputs=make, kwargs=kwargs, names=STATE_NAMES.get(function, ()))
 
 
+LR0 = "lr0"  # in a schedule's arguments: a base learning rate drawn from the seed
+
+
 def schedule(function, *args, **kwargs):
-    return ValueCheck(f"optimizers.{function}", f"{function}{args}" + (f" with {kwargs}" if kwargs else ""),
-                      inputs=lambda rng: args, kwargs=kwargs)
+    """A schedule at a fixed epoch (the regime: before, at or after a boundary) with lr0 drawn from the seed."""
+    shown = "(" + ", ".join(a if a is LR0 else repr(a) for a in args) + ")"
+    return ValueCheck(f"optimizers.{function}", f"{function}{shown}" + (f" with {kwargs}" if kwargs else ""),
+                      inputs=lambda rng: tuple(float(rng.uniform(0.1, 1.0)) if a is LR0 else a for a in args),
+                      kwargs=kwargs)
 
 
 CHECKS = [
@@ -61,10 +67,10 @@ CHECKS = [
     step("adam_step", "step t = 3", ("signed", "positive", 3), scale=1e-8, lr=0.02, beta1=0.8, beta2=0.95),
     step("adamw_step", "first step (m, v None, t = 1)", ("none", "none", 1), scale=1e-8, lr=0.01, weight_decay=0.2),
     step("adamw_step", "step t = 4", ("signed", "positive", 4), scale=1e-8, lr=0.02, beta1=0.85, beta2=0.9),
-    schedule("step_decay", 7, 0.3, 3, gamma=0.5),
-    schedule("step_decay", 2, 0.3, 3),
-    schedule("cosine_annealing", 3, 0.5, 10, eta_min=0.05),
-    schedule("cosine_annealing", 10, 0.5, 10, eta_min=0.05),
-    schedule("linear_warmup", 2, 0.4, 5, start_factor=0.25),
-    schedule("linear_warmup", 9, 0.4, 5),
+    schedule("step_decay", 7, LR0, 3, gamma=0.5),
+    schedule("step_decay", 2, LR0, 3),
+    schedule("cosine_annealing", 3, LR0, 10, eta_min=0.05),
+    schedule("cosine_annealing", 10, LR0, 10, eta_min=0.05),
+    schedule("linear_warmup", 2, LR0, 5, start_factor=0.25),
+    schedule("linear_warmup", 9, LR0, 5),
 ]

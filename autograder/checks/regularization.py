@@ -10,6 +10,10 @@ from autograder.spec import PropertyCheck, SeededCheck, ValueCheck, result_of
 def dropout_holds(args, kwargs, value):
     """out = x * mask; mask holds 0 or 1/(1-p); the kept fraction is 1-p within 5.5 binomial std (P < 1e-7)."""
     x, p = args[0], args[1]
+    if type(value) in (tuple, list) and len(value) == 2 and any(v is None for v in value):
+        which = " and ".join(name for name, v in zip(("out", "mask"), value) if v is None)
+        return f"the {which} is None: return a tuple (out, mask) of two numpy arrays" + (
+            ", the mask all ones in evaluation mode" if value[1] is None and not kwargs.get("training", True) else "")
     if type(value) not in (tuple, list) or len(value) != 2 or any(type(v) is not np.ndarray for v in value):
         return f"should return a tuple (out, mask) of two numpy arrays, got {describe_type(value)}"
     out, mask = value

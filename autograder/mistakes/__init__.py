@@ -30,6 +30,9 @@ class Mistake:
     # worker's observation (e.g. the global np.random state changed).
     seen_in: Callable | None = None
     side_effect: bool = False  # what goes wrong is a side effect (an input changed, global state used, a view)
+    # A naive form that computes the right values but warns (an overflow on the way): named in a note, never
+    # deducted (the contract's "What costs points"). Its seen_in says when it shows.
+    advisory: bool = False
 
     @property
     def module(self):
@@ -58,11 +61,11 @@ class Mistake:
 _REGISTRY: list[Mistake] = []
 
 
-def mistake(function, name, fix, seen_in=None, side_effect=False):
+def mistake(function, name, fix, seen_in=None, side_effect=False, advisory=False):
     """Register the decorated function as a known mistake in `function`."""
 
     def register(impl):
-        _REGISTRY.append(Mistake(function, name, fix, impl, seen_in, side_effect))
+        _REGISTRY.append(Mistake(function, name, fix, impl, seen_in, side_effect, advisory))
         return impl
 
     return register

@@ -116,15 +116,24 @@ def softmax_global_max(z, axis=-1):
         return e / np.sum(e, axis=axis, keepdims=True)
 
 
+@mistake("activations.softmax", "normalised over the whole array: e / e.sum() with no axis",
+         "Sum along the `axis` argument with keepdims=True: e / np.sum(e, axis=axis, keepdims=True), so that each "
+         "row (or slice along axis) sums to 1, not the whole array.")
+def softmax_whole_array(z, axis=-1):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
 def _overflow_warned(observation):
     return "RuntimeWarning: overflow" in (observation.get("printed") or "")
 
 
 # Both of these give the right numbers at z = +-1e4 (inf turns into 0 or is never selected), but only after
-# exp overflowed: the checks at those inputs also ask for no RuntimeWarning, and these name why.
+# exp overflowed. The contract grades values, so they lose no points: a note names the naive form and its fix.
 @mistake("activations.sigmoid", "naive 1 / (1 + exp(-z)), which overflows for z below about -709",
          "Use a form that never overflows: 1 / (1 + exp(-|z|)) for z >= 0 and exp(-|z|) / (1 + exp(-|z|)) "
-         "for z < 0 (np.where on exp(-np.abs(z))).", seen_in=_overflow_warned)
+         "for z < 0 (np.where on exp(-np.abs(z))).", seen_in=_overflow_warned, advisory=True)
 def sigmoid_naive(z):
     z = np.asarray(z, dtype=np.float64)
     return 1.0 / (1.0 + np.exp(-z))
@@ -132,7 +141,7 @@ def sigmoid_naive(z):
 
 @mistake("activations.elu", "exp(z) evaluated for every z, which overflows for z above about 709",
          "Take exp only of the non-positive part: alpha * np.expm1(np.minimum(z, 0)), then np.where(z > 0, z, that).",
-         seen_in=_overflow_warned)
+         seen_in=_overflow_warned, advisory=True)
 def elu_exp_everywhere(z, alpha=1.0):
     z = np.asarray(z, dtype=np.float64)
     return np.where(z > 0, z, alpha * (np.exp(z) - 1.0))

@@ -10,9 +10,17 @@ def _value(observation, index):
     return value[index] if type(value) in (tuple, list) and len(value) > index else None
 
 
-def _mask_is_binary(observation):
-    mask = _value(observation, 1)
-    return type(mask) is np.ndarray and mask.size > 0 and bool(np.isin(mask, (0.0, 1.0)).all()) and 0 < mask.mean() < 1
+def _unscaled(observation):
+    """The mask holds 0 and 1 only AND the output confirms it: every kept unit has out == x (ratio 1, no
+    1/(1-p)). A boolean mask with a correctly scaled output is another mistake (the mask's values), not this."""
+    mask, out = _value(observation, 1), _value(observation, 0)
+    x = observation.get("args_after", [[None]])[0][0]
+    if type(mask) is not np.ndarray or mask.size == 0 or not np.isin(mask, (0.0, 1.0)).all() or not 0 < mask.mean() < 1:
+        return False
+    if type(out) is not np.ndarray or type(x) is not np.ndarray or out.shape != x.shape or mask.shape != x.shape:
+        return False
+    kept = (mask != 0) & (x != 0)
+    return bool(kept.any()) and bool(np.allclose(out[kept], x[kept], rtol=1e-12, atol=0.0))
 
 
 def _keeps_p(observation):
@@ -31,7 +39,7 @@ def _drops_in_eval(observation):
 
 @mistake("regularization.dropout_forward", "classic dropout: no 1/(1-p) scaling at training time",
          "Scale the kept units by 1/(1-p) during training (inverted dropout), so evaluation needs no scaling.",
-         seen_in=_mask_is_binary)
+         seen_in=_unscaled)
 def dropout_unscaled(x, p, rng, training=True):
     if not training:
         return x.copy(), np.ones_like(x)

@@ -11,7 +11,8 @@ from autograder.mistakes import MODULES, all_mistakes
 from autograder.reference import default_reference
 from mutants import write_mutant
 
-MISTAKES = all_mistakes()
+MISTAKES = [m for m in all_mistakes() if not m.advisory]
+ADVISORY = [m for m in all_mistakes() if m.advisory]  # right values with a warning: a note, no points lost
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_stubs_score_zero():
 def test_every_contract_function_has_checks_and_a_mistake():
     functions = set(default_reference().functions)
     checked = {tag for check in all_checks() for tag in check.tags}
-    with_mistake = {m.function for m in MISTAKES}
+    with_mistake = {m.function for m in MISTAKES}  # advisory ones do not count: they lose no points
     assert functions - checked == set(), "functions without checks"
     assert functions - with_mistake == set(), "functions without a known mistake (mutant)"
     assert {f.split(".")[0] for f in functions} == set(MODULES)
@@ -61,6 +62,15 @@ def test_mutant_is_rejected_and_its_mistake_named(mistake, tmp_path):
     text = "\n".join([failing[0].verdict.summary, *failing[0].verdict.details])
     assert mistake.fix in "\n".join("\n".join(o.verdict.details) for o in failing)
     assert text.strip()
+
+
+@pytest.mark.parametrize("mistake", ADVISORY, ids=[f"{m.function}:{m.name[:40]}" for m in ADVISORY])
+def test_an_advisory_mistake_keeps_full_marks_and_is_named_in_a_note(mistake, tmp_path):
+    report = grade(write_mutant(mistake, tmp_path), modules=(mistake.module,), seed=7)
+    own = [o for o in report.outcomes if o.check.function == mistake.function]
+    assert all(o.verdict.passed for o in own)
+    notes = "\n".join(note for o in own for note in o.verdict.notes)
+    assert mistake.name in notes and mistake.fix in notes
 
 
 def test_ks_test_tells_normal_from_uniform_of_the_same_variance_and_accepts_the_true_law():

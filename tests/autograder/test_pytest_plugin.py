@@ -71,7 +71,7 @@ def test_a_failing_item_says_the_graders_feedback_and_the_score_summary_follows(
     assert done.returncode == 1
     assert "1 failed" in done.stdout and re.search(r"4[89] passed", done.stdout)
     assert "This is a known mistake: derivative 1 at z = 0 (z >= 0)" in done.stdout
-    assert "z = [[-2, -0, 0, 1e-12, -1e-12, 3]]" in done.stdout
+    assert "z = [[" in done.stdout and "-1e-12" in done.stdout  # the kink, among drawn values
     assert "| my relu_derivative ran" in done.stdout
     assert "activations.py  28/29" in done.stdout and "losses.py  21/21" in done.stdout and "Score: 49/50" in done.stdout
     assert "seed 5" in done.stdout

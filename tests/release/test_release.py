@@ -338,7 +338,7 @@ def test_make_test_runs_the_public_checks_with_pytest(installed):
 def test_every_known_mistake_is_rejected_and_named(installed):
     """One folder per round; a round mutates unrelated modules, one mistake each, and is graded inside."""
     rounds = []
-    for mistake in all_mistakes():
+    for mistake in (m for m in all_mistakes() if not m.advisory):  # advisory ones lose no points, by design
         for modules in rounds:
             if mistake.module not in modules and not any(
                     (mistake.module, m) in RELATED or (m, mistake.module) in RELATED for m in modules):
