@@ -522,4 +522,18 @@ def layer_norm(X, gamma, beta, eps):
 def causal_mask(T):
     return np.triu(np.ones((T, T)), 1).astype(bool)
 """),
+    "dlfs Softmax backward with the elementwise y(1 - y)": ("dlfs", "attention",
+                                                            "attention.scaled_dot_product_attention_backward", None, """
+class Softmax(Softmax):
+    def backward(self, dout):
+        return dout * self.out * (1.0 - self.out)
+"""),
+    "dlfs Affine bias gradient summed over axis 0 only": ("dlfs", "attention", "attention.multi_head_attention_backward",
+                                                          None, """
+class Affine(Affine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.db = np.sum(dout, axis=0)
+        return dx
+"""),
 }
