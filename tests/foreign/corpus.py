@@ -105,7 +105,8 @@ def measure(correct_seeds=SEEDS[:2], bug_seeds=SEEDS, modes=MODES):
             "bugs caught": (caught, len(BUGS)), "misleading names": (len(misleading), None)}
 
 
-# name: (style, module, function, the mistake it must be given (start of its name) or None, source appended)
+# name: (style, module, function, the mistake it must be given (start of its name, or a tuple of starts when
+# every one of them is true of the code) or None, source appended)
 BUGS = {
     "cs231n max pool refuses uneven shapes": ("cs231n", "cnn", "cnn.maxpool2d_forward", None, '''
 def max_pool_forward_naive(x, pool_param):
@@ -381,4 +382,158 @@ def softmax(X, axis=-1):
 def _rnn_parameters(W_ih, W_hh, b_ih, b_hh):
     return {"Wax": W_ih, "Waa": W_hh, "ba": b_ih.reshape(-1, 1)}
 '''),
+    # attention: bugs found in published Transformer code and course repositories
+    "cs231n heads scaled by sqrt(embed_dim)": ("cs231n", "attention", "attention.multi_head_attention_forward",
+                                               "each head scaled by sqrt(E)", """
+def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
+                                 out_proj_bias, key_padding_mask=None, causal=False):
+    N, L, E = query.shape
+    S = key.shape[1]
+    d = E // num_heads
+    Q, q_cache = affine_forward(query, in_proj_weight[:E], in_proj_bias[:E])
+    K, k_cache = affine_forward(key, in_proj_weight[E:2 * E], in_proj_bias[E:2 * E])
+    V, v_cache = affine_forward(value, in_proj_weight[2 * E:], in_proj_bias[2 * E:])
+    allowed = np.ones((N, L, S), dtype=bool)
+    if key_padding_mask is not None:
+        allowed = allowed & ~key_padding_mask[:, None, :]
+    if causal:
+        allowed = allowed & causal_mask(max(L, S))[:L, :S]
+    Y = np.zeros((N, L, E))
+    head_caches = []
+    for h in range(num_heads):
+        cols = slice(h * d, (h + 1) * d)
+        q, k, v = Q[:, :, cols], K[:, :, cols], V[:, :, cols]
+        attn = masked_softmax(q @ k.transpose(0, 2, 1) / np.sqrt(E), allowed)
+        Y[:, :, cols] = attn @ v
+        head_caches.append((q, k, v, attn))
+    out, o_cache = affine_forward(Y, out_proj_weight, out_proj_bias)
+    return out, (num_heads, q_cache, k_cache, v_cache, head_caches, o_cache)
+"""),
+    "cs231n masked scores set to 0, not -inf": ("cs231n", "attention", "attention.scaled_dot_product_attention", None, """
+def masked_softmax(scores, allowed):
+    scores = scores * allowed
+    exp_scores = np.exp(scores - np.max(scores, axis=-1, keepdims=True))
+    return exp_scores / np.sum(exp_scores, axis=-1, keepdims=True)
+"""),
+    "cs231n attention softmax over axis 1": ("cs231n", "attention", "attention.scaled_dot_product_attention",
+                                             "softmax over the query axis", """
+def masked_softmax(scores, allowed):
+    scores = np.where(allowed, scores, -np.inf)
+    row_max = np.max(scores, axis=1, keepdims=True)
+    row_max[~np.isfinite(row_max)] = 0.0
+    exp_scores = np.exp(scores - row_max)
+    denom = np.sum(exp_scores, axis=1, keepdims=True)
+    denom[denom == 0] = 1.0
+    return exp_scores / denom
+"""),
+    "cs231n key padding mask broadcast over the queries": ("cs231n", "attention",
+                                                           "attention.multi_head_attention_forward", None, """
+_heads_forward = multi_head_attention_forward
+
+
+def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
+                                 out_proj_bias, key_padding_mask=None, causal=False):
+    if key_padding_mask is None:
+        return _heads_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
+                              out_proj_bias, None, causal)
+    N, L, E = query.shape
+    d = E // num_heads
+    Q, q_cache = affine_forward(query, in_proj_weight[:E], in_proj_bias[:E])
+    K, k_cache = affine_forward(key, in_proj_weight[E:2 * E], in_proj_bias[E:2 * E])
+    V, v_cache = affine_forward(value, in_proj_weight[2 * E:], in_proj_bias[2 * E:])
+    mask = ~key_padding_mask[:, :, None]
+    Y = np.zeros((N, L, E))
+    head_caches = []
+    for h in range(num_heads):
+        cols = slice(h * d, (h + 1) * d)
+        Y[:, :, cols], head_cache = scaled_dot_product_attention(Q[:, :, cols], K[:, :, cols], V[:, :, cols],
+                                                                 mask, causal)
+        head_caches.append(head_cache)
+    out, o_cache = affine_forward(Y, out_proj_weight, out_proj_bias)
+    return out, (num_heads, q_cache, k_cache, v_cache, head_caches, o_cache)
+"""),
+    "cs231n attention backward without 1/sqrt(d)": ("cs231n", "attention",
+                                                    "attention.scaled_dot_product_attention_backward",
+                                                    "1/sqrt(E) left out of dq and dk", """
+def scaled_dot_product_attention_backward(dout, cache):
+    q, k, v, attn = cache
+    dv = np.matmul(np.swapaxes(attn, -1, -2), dout)
+    dattn = np.matmul(dout, np.swapaxes(v, -1, -2))
+    dscores = attn * (dattn - np.sum(attn * dattn, axis=-1, keepdims=True))
+    return np.matmul(dscores, k), np.matmul(np.swapaxes(dscores, -1, -2), q), dv
+"""),
+    "cs231n projection bias gradients averaged": ("cs231n", "attention", "attention.multi_head_attention_backward",
+                                                  "bias gradients averaged", """
+def affine_backward(dout, cache):
+    x, w = cache
+    D, M = x.shape[-1], w.shape[0]
+    return dout.dot(w), dout.reshape(-1, M).T.dot(x.reshape(-1, D)), np.mean(dout.reshape(-1, M), axis=0)
+"""),
+    "tensor2tensor timing signal: sines then cosines": ("cs231n", "attention",
+                                                        "attention.sinusoidal_positional_encoding",
+                                                        "sines and cosines in two halves", """
+def sinusoidal_positional_encoding(T, d):
+    position = np.arange(T)[:, None]
+    inv_timescales = 1.0 / 10000 ** (np.arange(0, d, 2) / d)
+    scaled_time = position * inv_timescales[None, :]
+    return np.concatenate([np.sin(scaled_time), np.cos(scaled_time[:, :d // 2])], axis=1)
+"""),
+    "d2l masked_softmax gives uniform weights to a query with no key": ("d2l", "attention",
+                                                                        "attention.scaled_dot_product_attention", None, """
+def masked_softmax(X, mask):
+    if mask is not None:
+        X = np.where(mask, X, -1e6)
+    X_exp = np.exp(X - X.max(axis=-1, keepdims=True))
+    return X_exp / X_exp.sum(axis=-1, keepdims=True)
+"""),
+    "d2l PositionalEncoding needs an even width": ("d2l", "attention", "attention.sinusoidal_positional_encoding",
+                                                   None, """
+def sinusoidal_positional_encoding(T, d):
+    P = np.zeros((1, T, d))
+    X = np.arange(T, dtype=np.float64).reshape(-1, 1) / np.power(10000, np.arange(0, d, 2, dtype=np.float64) / d)
+    P[:, :, 0::2] = np.sin(X)
+    P[:, :, 1::2] = np.cos(X)
+    return P[0]
+"""),
+    "heads split with view(N, h, T, d)": ("d2l", "attention", "attention.multi_head_attention_forward",
+                                          "heads split by reshaping straight", """
+def transpose_qkv(X, num_heads):
+    return X.reshape(X.shape[0] * num_heads, X.shape[1], -1)
+"""),
+    "d2l AddNorm whatever norm_first says": ("d2l", "attention", "attention.transformer_encoder_layer_forward",
+                                             "LayerNorm after the residual sum even with norm_first", """
+_any_norm_forward = transformer_encoder_layer_forward
+
+
+def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
+                                      eps=1e-5):
+    return _any_norm_forward(x, params, num_heads, False, key_padding_mask, causal, eps)
+"""),
+    "Annotated Transformer LayerNorm (unbiased std, eps added to it)": ("d2l", "attention",
+                                                                        "attention.transformer_encoder_layer_forward",
+                                                                        None, """
+def layer_norm(X, gamma, beta, eps):
+    return gamma * (X - X.mean(axis=-1, keepdims=True)) / (X.std(axis=-1, ddof=1, keepdims=True) + eps) + beta
+"""),
+    # np.triu(ones, 1) is False on the diagonal too: at T = 1 its [[False]] IS a mask without the diagonal, and
+    # both fixes (np.tril, True on and below the diagonal) are right, so either name is true of this code.
+    "causal mask from generate_square_subsequent_mask": ("d2l", "attention", "attention.causal_mask",
+                                                         ("True marks the blocked keys", "the diagonal left out"), """
+def causal_mask(T):
+    return np.triu(np.ones((T, T)), 1).astype(bool)
+"""),
+    "dlfs Softmax backward with the elementwise y(1 - y)": ("dlfs", "attention",
+                                                            "attention.scaled_dot_product_attention_backward", None, """
+class Softmax(Softmax):
+    def backward(self, dout):
+        return dout * self.out * (1.0 - self.out)
+"""),
+    "dlfs Affine bias gradient summed over axis 0 only": ("dlfs", "attention", "attention.multi_head_attention_backward",
+                                                          None, """
+class Affine(Affine):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.db = np.sum(dout, axis=0)
+        return dx
+"""),
 }
