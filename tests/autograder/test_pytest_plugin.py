@@ -1,4 +1,5 @@
 """`pytest exercises`: the graded checks as pytest tests, through autograder/pytest_plugin.py."""
+import os
 import re
 import shutil
 import subprocess
@@ -30,11 +31,15 @@ if "pytest" in sys.modules or "_pytest" in sys.modules:
 '''
 
 
+# pytest prints its short summary uncut when it sees a CI variable: the tests read what a student's terminal shows.
+STUDENT_ENV = {k: v for k, v in os.environ.items() if k not in ("CI", "BUILD_NUMBER")}
+
+
 def pytest_run(*args, cwd):
     """pytest in a fresh process (the plugin comes from the package's pytest11 entry point), no other conftest."""
     return subprocess.run([sys.executable, "-m", "pytest", "--rootdir", str(cwd),
                            "-c", str(cwd / "pytest.ini"), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600, env=STUDENT_ENV)
 
 
 @pytest.fixture
