@@ -14,7 +14,8 @@ site_tools/a11y_audit.py, run by tests/site/test_site_accessibility.py):
   image". The alt text is taken from the code cell's metadata, key "alt" (a string, or a
   list with one string per image output of the cell); without it, from the figure titles
   the cell's code sets (`set_title`, `title`, `suptitle`), so a reader at least learns
-  what each plot is of. A result a figure shows belongs in the metadata's alt text.
+  what each plot is of ("Figure: <titles>"); a figure with neither keeps nbconvert's
+  placeholder. A result a figure shows belongs in the metadata's alt text.
 * quizzes (mkdocs-quiz): the feedback after an answer is a polite live region
   (role="status"), so a screen reader announces the result where focus does not reach it.
 """
@@ -65,9 +66,10 @@ def figure_alts(cell: dict) -> list[str]:
         return [str(a) for a in alt]
     source = cell.get("source", "")
     source = "".join(source) if isinstance(source, list) else source
-    titles = [m.group("text") for m in _TITLE_CALL.finditer(source) if "{" not in m.group("text")]
+    titles = [" ".join(m.group("text").replace("\\n", " ").split()).rstrip(".:;")
+              for m in _TITLE_CALL.finditer(source) if "{" not in m.group("text")]
     if titles:
-        return ["Plot: " + "; ".join(titles) + ". The text around this figure describes what it shows."]
+        return ["Figure: " + "; ".join(titles)]
     return []
 
 
