@@ -104,8 +104,8 @@ def axe_runs(viewport: str) -> list:
     return [[None, without_contrast], [{"exclude": [["article"]]}, contrast_only]]
 
 
-def sitemap_paths(site_dir: Path, base_url: str) -> list[str]:
-    """Site paths ('ann/bias/') of every page in sitemap.xml, whose entries start with base_url."""
+def sitemap_paths(site_dir: Path) -> list[str]:
+    """Site paths ("ann/bias/") of every page in sitemap.xml (whatever host its site_url names)."""
     tree = ET.parse(site_dir / "sitemap.xml")
     locs = [el.text.strip() for el in tree.iter() if el.tag.endswith("loc") and el.text]
     return [urlsplit(loc).path.lstrip("/") for loc in locs]
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     server, base_url = serve(args.site_dir)
-    paths = args.paths if args.paths is not None else sitemap_paths(args.site_dir, base_url)
+    paths = args.paths if args.paths is not None else sitemap_paths(args.site_dir)
     start = time.perf_counter()
     try:
         violations = audit(args.chromium, base_url, paths, args.workers)

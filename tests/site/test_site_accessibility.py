@@ -38,7 +38,7 @@ def _axe_installed():
 
 
 def test_no_serious_or_critical_axe_violations(chromium_exe, site_url, site_dir, capsys):
-    paths = a11y_audit.sitemap_paths(site_dir, site_url)
+    paths = a11y_audit.sitemap_paths(site_dir)
     assert len(paths) >= 30, paths
     workers = max(1, min(2, os.cpu_count() or 1))
     violations = a11y_audit.audit(chromium_exe, site_url, paths, workers)
