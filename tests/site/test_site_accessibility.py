@@ -163,6 +163,6 @@ def test_the_audit_finds_violations(page):
         </main></body></html>"""
     )
     page.evaluate(a11y_audit.axe_source())
-    found = page.evaluate(a11y_audit.RUN_AXE_JS, ["default", a11y_audit.axe_runs("desktop")])
+    found = page.evaluate(a11y_audit.RUN_AXE_JS, ["default", a11y_audit.axe_runs("desktop", "default")])
     rules = {v["rule"] for v in found if v["impact"] in a11y_audit.COUNTED_IMPACTS}
     assert {"label", "aria-progressbar-name", "color-contrast"} <= rules, found

@@ -15,6 +15,7 @@
 (function () {
   var SCROLLERS = [
     ["article pre > code", "Code"],
+    ["article .jp-RenderedMarkdown .highlight > pre", "Code"],
     ["article .md-typeset__scrollwrap", "Table"],
     ["article .highlight-ipynb", "Code cell"],
     ["article .jp-OutputArea-output pre", "Cell output"]
