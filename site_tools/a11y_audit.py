@@ -4,7 +4,10 @@
 Every page of sitemap.xml is loaded once per viewport (desktop 1280x900 and a phone's
 390x844) and audited in both colour schemes: light ("default") and dark ("slate"). The
 scheme is switched the way Material's palette toggle does it (the body's
-data-md-color-scheme attribute), so one page load serves both audits.
+data-md-color-scheme attribute), so one page load serves both audits. Not every rule
+runs on every part of every page: the slow colour-contrast rule skips what another run
+already covers (the same DOM in the second scheme, the same chrome on the pages of one
+section, the same article colours at phone width); axe_runs says exactly what runs where.
 
 axe-core comes from the PyPI package axe-playwright-python (which bundles axe.min.js);
 only its JavaScript file is used here. Only violations whose impact is serious or
@@ -87,34 +90,45 @@ async ([scheme, runs]) => {
 """
 
 
-# The rules whose result depends on colours: the only ones that can differ between the
-# two schemes (the DOM is the same), so the only ones run again in the second scheme.
-COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# The page chrome: the same template on every page (only which nav item is current
+# differs). color-contrast, the slow rule, checks it on the first page of each top-level
+# section (see chrome_pages), and on every page checks everything else.
+CHROME = [[".md-header"], [".md-tabs"], [".md-sidebar--primary"], [".md-footer"]]
 
 
-def axe_runs(viewport: str, scheme: str) -> list:
+def chrome_pages(paths: list[str]) -> set[str]:
+    """The first page of each top-level section ('', 'setup/', 'ann/...', ...), in sitemap order."""
+    first: dict[str, str] = {}
+    for path in paths:
+        first.setdefault(path.split("/", 1)[0], path)
+    return set(first.values())
+
+
+def axe_runs(viewport: str, scheme: str, chrome: bool = True) -> list:
     """The axe.run calls for one page in one scheme at one viewport, as [context, options] pairs.
 
-    The first scheme runs every WCAG rule; the second only COLOUR_RULES. At desktop width
-    they run on the whole page. At phone width color-contrast, the slow rule (most of
-    axe's time on a page of highlighted code), leaves out the article: Material's and
+    In the first scheme every WCAG rule runs; in the second only the rules whose result
+    depends on colours (color-contrast, link-in-text-block): the DOM is the same.
+    color-contrast, which takes most of axe's time on a page of highlighted code, runs on
+    what differs: at desktop width on the whole page, or without the chrome when `chrome`
+    is false; at phone width only on the chrome (drawer, header; Material's and
     course.css's width media queries change the article's layout, not its colours, and
-    the desktop run has checked them there. It still runs on the page chrome, which
-    differs (drawer, header, no tabs)."""
-    rules = {rule: {"enabled": False} for rule in DISABLED_RULES}
-    first = scheme == SCHEMES[0]
-    if first:
-        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"], "rules": rules}
+    the desktop run has checked those), and not at all when `chrome` is false."""
+    disabled = {rule: {"enabled": False} for rule in DISABLED_RULES}
+    if scheme == SCHEMES[0]:
+        rest = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"],
+                "rules": dict(disabled, **{"color-contrast": {"enabled": False}})}
     else:
-        colour_rules = [r for r in COLOUR_RULES if r not in DISABLED_RULES]
-        options = {"runOnly": {"type": "rule", "values": colour_rules}, "resultTypes": ["violations"]}
+        rest = {"runOnly": {"type": "rule", "values": ["link-in-text-block"]}, "resultTypes": ["violations"],
+                "rules": disabled}
+    runs = [[None, rest]]
     if viewport == "desktop":
-        return [[None, options]]
-    without_contrast = dict(options, rules=dict(rules, **{"color-contrast": {"enabled": False}}))
-    runs = [[None, without_contrast]]
-    if "color-contrast" not in DISABLED_RULES:
-        contrast_only = {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"]}
-        runs.append([{"exclude": [["article"]]}, contrast_only])
+        context = None if chrome else {"exclude": CHROME}
+    else:
+        context = {"exclude": [["article"]]} if chrome else False
+    if context is not False and "color-contrast" not in DISABLED_RULES:
+        runs.append([context, {"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                               "resultTypes": ["violations"]}])
     return runs
 
 
@@ -131,6 +145,7 @@ async def _audit_async(chromium: str, base_url: str, paths: list[str], workers: 
     host = urlsplit(base_url).netloc
     source = axe_source()
     todo = [(path, name) for name in VIEWPORTS for path in paths]
+    with_chrome = chrome_pages(paths)
     found: list[Violation] = []
 
     async def worker(browser) -> None:
@@ -158,7 +173,7 @@ async def _audit_async(chromium: str, base_url: str, paths: list[str], workers: 
             await page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
             await page.evaluate(source)
             for scheme in SCHEMES:
-                for v in await page.evaluate(RUN_AXE_JS, [scheme, axe_runs(name, scheme)]):
+                for v in await page.evaluate(RUN_AXE_JS, [scheme, axe_runs(name, scheme, path in with_chrome)]):
                     if v["impact"] in COUNTED_IMPACTS:
                         found.append(Violation(path or "/", scheme, name, v["rule"], v["impact"], v["target"],
                                                v["summary"]))
