@@ -8,6 +8,8 @@
     install           a fresh full .venv from locks/ (uv), as `make install` makes it
     site build        clean build with every notebook executed, a rebuild with nothing changed, the
                       built site's size and largest page, and make serve's first page and reloads
+    accessibility     axe-core's serious and critical violations on every page of the built site,
+                      both colour schemes, desktop and phone width (count per rule), and the audit's time
 
 Run from the repository root: python benchmarks/run.py [--submissions N] [--skip-site] [--skip-install]
 """
@@ -78,6 +80,28 @@ def ctrl_c_to_exit(klass, attempt):
     return time.perf_counter() - started
 
 
+def accessibility_rows():
+    """site_tools/a11y_audit.py on a fresh strict build: violations per rule, and seconds taken."""
+    sys.path.insert(0, str(ROOT / "site_tools"))
+    import a11y_audit
+
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", out], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        server, base_url = a11y_audit.serve(Path(out))
+        paths = a11y_audit.sitemap_paths(Path(out))
+        started = time.perf_counter()
+        try:
+            violations = a11y_audit.audit("/usr/bin/chromium", base_url, paths, workers=2)
+        finally:
+            server.shutdown()
+        seconds = time.perf_counter() - started
+    rows = [(f"axe-core serious+critical violations ({len(paths)} pages x 2 schemes x 2 widths, {seconds:.0f} s)",
+             str(len(violations)), "0")]
+    rows += [(f"  {rule}", str(n), "") for rule, n in a11y_audit.counts_per_rule(violations).items()]
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100, help="class size for the batch figure")
@@ -145,6 +169,7 @@ def main():
                    "make serve, Markdown page saved -> page rebuilt (s)": "<= 2",
                    "make serve, notebook saved -> page rebuilt (s)": "<= 5"}
         rows += [(name, str(value), targets.get(name, "")) for name, value in site.items()]
+        rows += accessibility_rows()
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>8}  target")

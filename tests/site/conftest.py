@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
 @dataclass
@@ -93,3 +95,30 @@ def site_url(site_dir: Path, site_build: SiteBuild, _server_socket) -> str:
     yield site_build.base_url
     _server_socket.shutdown()
     thread.join(timeout=5)
+
+
+def _chromium() -> str | None:
+    for cand in CHROMIUM_CANDIDATES:
+        if Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    return shutil.which("chromium")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def chromium_exe() -> str:
+    """Debian's Chromium for the browser tests, which also need Playwright: without either
+    the tests are skipped with a message, except under CI (CI=true), where that fails."""
+    exe = _chromium()
+    if exe is None:
+        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (pip install -e '.[browser]')")
+    return exe

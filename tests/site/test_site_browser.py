@@ -27,7 +27,6 @@ import asyncio
 import concurrent.futures
 import os
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,22 +35,8 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 TIMEOUT_MS = 20_000
-
-
-def _chromium() -> str | None:
-    for cand in CHROMIUM_CANDIDATES:
-        if Path(cand).is_file() and os.access(cand, os.X_OK):
-            return cand
-    return shutil.which("chromium")
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
 
 
 @dataclass
@@ -77,18 +62,6 @@ class Recorder:
             + [f"console error: {m}" for m in self.console_errors]
             + [f"page error: {m}" for m in self.page_errors]
         )
-
-
-@pytest.fixture(scope="module")
-def chromium_exe() -> str:
-    exe = _chromium()
-    if exe is None:
-        _unavailable("no Chromium found (install Debian's chromium package: apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the playwright Python package is not installed (pip install -e '.[browser]')")
-    return exe
 
 
 @pytest.fixture(scope="module")

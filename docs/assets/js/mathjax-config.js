@@ -27,10 +27,17 @@ window.MathJax = {
   },
   startup: {
     pageReady: function () {
-      return MathJax.startup.defaultPageReady().then(function () { courseBoxWideMaths(); });
+      return MathJax.startup.defaultPageReady().then(courseAfterTypesetting);
     }
   }
 };
+
+/* What follows each typesetting of the page: wide formulas boxed, and quiz answers that
+ * are formulas named (docs/assets/js/accessibility.js). */
+function courseAfterTypesetting() {
+  courseBoxWideMaths();
+  if (window.courseNameMathsOnlyAnswers) window.courseNameMathsOnlyAnswers();
+}
 
 /* On a phone, an inline formula can be wider than its line, and MathJax 3 does not
  * break lines: such a formula gets the class "course-wide-maths" (see course.css),
@@ -75,7 +82,7 @@ function courseBoxWideMaths() {
       mj.typesetClear();
       mj.texReset();
       return mj.typesetPromise();
-    }).then(courseBoxWideMaths).catch(function (err) {
+    }).then(courseAfterTypesetting).catch(function (err) {
       console.warn("MathJax typesetting failed:", err);
     });
   }
