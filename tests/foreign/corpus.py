@@ -536,4 +536,18 @@ class Affine(Affine):
         self.db = np.sum(dout, axis=0)
         return dx
 """),
+    "cs231n word embedding backward dW[x] += dout": ("cs231n", "nlp", "nlp.embedding_backward",
+                                                     "dW[idx] += dout", """
+def word_embedding_backward(dout, cache):
+    x, W_shape = cache
+    dW = np.zeros(W_shape)
+    dW[x] += dout
+    return dW
+"""),
+    "d2l masked cross-entropy averaged over every position": ("d2l", "nlp", "nlp.sequence_cross_entropy",
+                                                              "padding counted in the mean", """
+def sequence_cross_entropy(logits, targets, ignore_index=-100):
+    loss, _, _ = masked_softmax_ce(logits, targets, ignore_index)
+    return float(loss.mean())
+"""),
 }

@@ -137,3 +137,67 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     for k, v in params.items():
         new_params[k] = v - lr * grads[k]
     return new_params, loss, total_norm
+
+
+def gru_step_forward(x, prev_h, Wx, Wh, bx, bh):
+    H = prev_h.shape[1]
+    ax = x.dot(Wx.T) + bx
+    ah = prev_h.dot(Wh.T) + bh
+    r = sigmoid(ax[:, :H] + ah[:, :H])
+    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    hn = ah[:, 2 * H:]
+    n = np.tanh(ax[:, 2 * H:] + r * hn)
+    next_h = (1 - z) * n + z * prev_h
+    cache = (x, prev_h, Wx, Wh, r, z, n, hn)
+    return next_h, cache
+
+
+def gru_step_backward(dnext_h, cache):
+    x, prev_h, Wx, Wh, r, z, n, hn = cache
+    dn = dnext_h * (1 - z)
+    dz = dnext_h * (prev_h - n)
+    dan = dn * (1 - n ** 2)
+    dr = dan * hn
+    dar = dr * r * (1 - r)
+    daz = dz * z * (1 - z)
+    dax = np.hstack((dar, daz, dan))
+    dah = np.hstack((dar, daz, dan * r))
+    dx = dax.dot(Wx)
+    dprev_h = dah.dot(Wh) + dnext_h * z
+    return dx, dprev_h, dax.T.dot(x), dah.T.dot(prev_h), dax.sum(axis=0), dah.sum(axis=0)
+
+
+def gru_forward(x, h0, Wx, Wh, bx, bh):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        prev_h, step_cache = gru_step_forward(x[:, t, :], prev_h, Wx, Wh, bx, bh)
+        h[:, t, :] = prev_h
+        cache.append(step_cache)
+    return h, (cache, x.shape, h0.shape)
+
+
+def gru_backward(dh, cache):
+    cache, x_shape, h0_shape = cache
+    N, T, D = x_shape
+    H = h0_shape[1]
+    dx = np.zeros((N, T, D))
+    dprev_h = np.zeros((N, H))
+    dWx, dWh = np.zeros((3 * H, D)), np.zeros((3 * H, H))
+    dbx, dbh = np.zeros(3 * H), np.zeros(3 * H)
+    for t in reversed(range(T)):
+        dx[:, t, :], dprev_h, dWx_t, dWh_t, dbx_t, dbh_t = gru_step_backward(dh[:, t, :] + dprev_h, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        dbx += dbx_t
+        dbh += dbh_t
+    return dx, dprev_h, dWx, dWh, dbx, dbh
+
+
+def bidirectional_rnn_forward(x, h0, Wx, Wh, bx, bh, Wx_rev, Wh_rev, bx_rev, bh_rev):
+    h_fwd, _ = rnn_forward(x, h0[0], Wx, Wh, bx, bh)
+    h_bwd, _ = rnn_forward(x[:, ::-1, :], h0[1], Wx_rev, Wh_rev, bx_rev, bh_rev)
+    return np.concatenate((h_fwd, h_bwd[:, ::-1, :]), axis=2)

@@ -184,3 +184,95 @@ def rnn_train_step(params, x, h0, y, lr, max_norm):
     total_norm = float(np.sqrt(sum(np.sum(g ** 2) for g in gradients.values())))
     coef = min(1.0, max_norm / (total_norm + 1e-6))
     return {name: params[name] - lr * coef * gradients[name] for name in params}, loss, total_norm
+
+
+GRU_GATES = ("r", "z", "n")  # torch's order
+
+
+def _gru_parameters(W_ih, W_hh, b_ih, b_hh):
+    n_a = W_hh.shape[1]
+    parameters = {}
+    for k, name in enumerate(GRU_GATES):
+        rows = slice(k * n_a, (k + 1) * n_a)
+        parameters["Wx" + name], parameters["Wa" + name] = W_ih[rows], W_hh[rows]
+        parameters["bx" + name], parameters["ba" + name] = b_ih[rows].reshape(-1, 1), b_hh[rows].reshape(-1, 1)
+    return parameters
+
+
+def gru_cell_forward(xt, a_prev, parameters):
+    p = parameters
+    rt = sigmoid(np.dot(p["Wxr"], xt) + p["bxr"] + np.dot(p["War"], a_prev) + p["bar"])
+    zt = sigmoid(np.dot(p["Wxz"], xt) + p["bxz"] + np.dot(p["Waz"], a_prev) + p["baz"])
+    an = np.dot(p["Wan"], a_prev) + p["ban"]
+    nt = np.tanh(np.dot(p["Wxn"], xt) + p["bxn"] + rt * an)
+    a_next = (1 - zt) * nt + zt * a_prev
+    cache = (a_next, a_prev, xt, rt, zt, nt, an, parameters)
+    return a_next, cache
+
+
+def gru_cell_backward(da_next, cache):
+    a_next, a_prev, xt, rt, zt, nt, an, parameters = cache
+    dn = da_next * (1 - zt) * (1 - nt ** 2)
+    dgates = {"r": dn * an * rt * (1 - rt),
+              "z": da_next * (a_prev - nt) * zt * (1 - zt), "n": dn}
+    dgates_a = {"r": dgates["r"], "z": dgates["z"], "n": dn * rt}
+    gradients = {"dxt": 0, "da_prev": da_next * zt}
+    for name in GRU_GATES:
+        gradients["dWx" + name] = np.dot(dgates[name], xt.T)
+        gradients["dWa" + name] = np.dot(dgates_a[name], a_prev.T)
+        gradients["dbx" + name] = np.sum(dgates[name], axis=1, keepdims=True)
+        gradients["dba" + name] = np.sum(dgates_a[name], axis=1, keepdims=True)
+        gradients["dxt"] = gradients["dxt"] + np.dot(parameters["Wx" + name].T, dgates[name])
+        gradients["da_prev"] = gradients["da_prev"] + np.dot(parameters["Wa" + name].T, dgates_a[name])
+    return gradients
+
+
+def _gru_torch_grads(gradients):
+    stack = lambda key: np.concatenate([gradients[key + name] for name in GRU_GATES], axis=0)
+    return stack("dWx"), stack("dWa"), stack("dbx").ravel(), stack("dba").ravel()
+
+
+def gru_step_forward(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    a_next, cache = gru_cell_forward(x.T, h_prev.T, _gru_parameters(W_ih, W_hh, b_ih, b_hh))
+    return a_next.T, cache
+
+
+def gru_step_backward(dh, cache):
+    g = gru_cell_backward(dh.T, cache)
+    return (g["dxt"].T, g["da_prev"].T, *_gru_torch_grads(g))
+
+
+def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    x = x.transpose(2, 0, 1)
+    n_x, m, T_x = x.shape
+    n_a = W_hh.shape[1]
+    parameters = _gru_parameters(W_ih, W_hh, b_ih, b_hh)
+    a = np.zeros((n_a, m, T_x))
+    a_next = h0.T
+    caches = []
+    for t in range(T_x):
+        a_next, cache = gru_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        caches.append(cache)
+    return a.transpose(1, 2, 0), (caches, x)
+
+
+def gru_backward(dhs, cache):
+    caches, x = cache
+    da = dhs.transpose(2, 0, 1)
+    n_a, m, T_x = da.shape
+    dx = np.zeros((x.shape[0], m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    totals = (np.zeros((3 * n_a, x.shape[0])), np.zeros((3 * n_a, n_a)), np.zeros(3 * n_a), np.zeros(3 * n_a))
+    for t in reversed(range(T_x)):
+        gradients = gru_cell_backward(da[:, :, t] + da_prevt, caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_prevt = gradients["da_prev"]
+        totals = tuple(a + b for a, b in zip(totals, _gru_torch_grads(gradients)))
+    return (dx.transpose(1, 2, 0), da_prevt.T, *totals)
+
+
+def bidirectional_rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh, W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse):
+    a_fwd, _ = rnn_forward(x, h0[0], W_ih, W_hh, b_ih, b_hh)
+    a_bwd, _ = rnn_forward(np.flip(x, axis=1), h0[1], W_ih_reverse, W_hh_reverse, b_ih_reverse, b_hh_reverse)
+    return np.concatenate((a_fwd, np.flip(a_bwd, axis=1)), axis=2)
