@@ -5,9 +5,7 @@ import pytest
 
 import corpus
 
-CORRECT = [pytest.param(style, function, id=f"{style}:{function}",
-                        marks=[pytest.mark.xfail(strict=False, reason=corpus.POLICY_REASON)]
-                        if (style, function) in corpus.NEEDS_POLICY else [])
+CORRECT = [pytest.param(style, function, id=f"{style}:{function}")
            for style in corpus.STYLES for function in corpus.functions_of(style)]
 
 
