@@ -155,7 +155,7 @@ def main():
     if not args.skip_install:
         import install  # benchmarks/install.py: make install into an empty folder, from locks/dev.txt
 
-        rows.append(("fresh full .venv install from locks/dev.txt with uv (s)",
+        rows.append(("fresh full .venv install from locks/dev.txt, uv with its cache as it is (s)",
                      f"{install.fresh_install_seconds():.0f}", ""))
 
     if not args.skip_site:
