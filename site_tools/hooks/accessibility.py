@@ -11,11 +11,13 @@ site_tools/a11y_audit.py, run by tests/site/test_site_accessibility.py):
   docs/assets/js/accessibility.js, because Material's JavaScript sets and removes their
   tabindex itself.)
 * notebook images: nbconvert writes alt="No description has been provided for this
-  image". The alt text is taken from the code cell's metadata, key "alt" (a string, or a
-  list with one string per image output of the cell); without it, from the figure titles
-  the cell's code sets (`set_title`, `title`, `suptitle`), so a reader at least learns
-  what each plot is of ("Figure: <titles>"); a figure with neither keeps nbconvert's
-  placeholder. A result a figure shows belongs in the metadata's alt text.
+  image". Each figure's text alternative is kept in its code cell's metadata, key "alt":
+  a list with one string per image output of the cell, in order (a lone string serves a
+  cell with one image). It says what the figure shows and, when the figure carries a
+  result, the result. A figure without one is reported as a warning, which fails the
+  strict build. `python site_tools/figure_alt.py NOTEBOOK` lists a notebook's figures and
+  their alt texts, and writes one; tests/notebooks/test_figure_alt_text.py checks that
+  every number an alt text states is one the notebook computes or prints.
 * quizzes (mkdocs-quiz): the feedback after an answer is a polite live region
   (role="status"), so a screen reader announces the result where focus does not reach it.
 """
@@ -35,7 +37,7 @@ log = logging.getLogger("mkdocs.hooks.accessibility")
 
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 _CELL_START = re.compile(r'<div class="jp-Cell [^"]*" id="cell-id=(?P<id>[^"]+)">')
-_TITLE_CALL = re.compile(r"""\.(?:set_title|title|suptitle)\(\s*f?(?P<q>["'])(?P<text>.+?)(?P=q)""")
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
 def _attrs(text: str) -> str:
@@ -57,6 +59,12 @@ def focusable_notebook_boxes(output: str) -> str:
     )
 
 
+def image_count(cell: dict) -> int:
+    """Number of image outputs (PNG, JPEG or SVG) of one notebook code cell."""
+    return sum(1 for out in cell.get("outputs", [])
+               if any(mime in out.get("data", {}) for mime in IMAGE_MIMES))
+
+
 def figure_alts(cell: dict) -> list[str]:
     """Alt texts for the image outputs of one notebook code cell, in order (may be shorter)."""
     alt = cell.get("metadata", {}).get("alt")
@@ -64,12 +72,6 @@ def figure_alts(cell: dict) -> list[str]:
         return [alt]
     if isinstance(alt, list):
         return [str(a) for a in alt]
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else source
-    titles = [" ".join(m.group("text").replace("\\n", " ").split()).rstrip(".:;")
-              for m in _TITLE_CALL.finditer(source) if "{" not in m.group("text")]
-    if titles:
-        return ["Figure: " + "; ".join(titles)]
     return []
 
 
@@ -86,10 +88,15 @@ def notebook_alt_texts(output: str, notebook: Path) -> str:
     for i, m in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(output)
         segment = output[m.start():end]
-        alts = iter(figure_alts(cells.get(m.group("id"), {})))
+        cell = cells.get(m.group("id"), {})
+        alts = figure_alts(cell)
+        if len(alts) < image_count(cell):
+            log.warning("%s, cell %s: %d figure(s) without alt text (the cell metadata's \"alt\" list; "
+                        "see site_tools/figure_alt.py)", notebook.name, m.group("id"), image_count(cell) - len(alts))
+        remaining = iter(alts)
 
-        def repl(_: re.Match[str], alts=alts) -> str:
-            alt = next(alts, None)
+        def repl(_: re.Match[str], remaining=remaining) -> str:
+            alt = next(remaining, None)
             return f'alt="{_attrs(alt)}"' if alt else NBCONVERT_ALT
 
         pieces.append(re.sub(re.escape(NBCONVERT_ALT), repl, segment))
