@@ -9,6 +9,9 @@ runs on every part of every page: the slow colour-contrast rule skips what anoth
 already covers (the same DOM in the second scheme, the same chrome on the pages of one
 section, the same article colours at phone width); axe_runs says exactly what runs where.
 
+Two rules of the course's own run beside axe's on every page (COURSE_RULES_JS): every
+formula keeps MathJax's assistive MathML, and no figure keeps nbconvert's placeholder alt.
+
 axe-core comes from the PyPI package axe-playwright-python (which bundles axe.min.js);
 only its JavaScript file is used here. Only violations whose impact is serious or
 critical count: those are the ones the course promises to have none of.
@@ -85,6 +88,30 @@ async ([scheme, runs]) => {
       }
     }
   }
+  return out;
+}
+"""
+
+
+# What axe cannot know about this site, checked on every page once (at desktop width):
+# every formula keeps MathJax's assistive MathML (the MathML a screen reader reads, while
+# the visual rendering is hidden from it), and no image keeps nbconvert's placeholder alt.
+COURSE_RULES_JS = r"""
+() => {
+  const out = [];
+  const where = (el) => el.id ? "#" + el.id : el.tagName.toLowerCase() + "." + Array.from(el.classList).join(".");
+  document.querySelectorAll("mjx-container").forEach((el) => {
+    const mml = el.querySelector("mjx-assistive-mml math");
+    const visual = el.querySelector(":scope > mjx-math");
+    if (!mml || !mml.textContent.trim() || !visual || visual.getAttribute("aria-hidden") !== "true")
+      out.push({rule: "course-maths-assistive-mml", impact: "serious", target: where(el.parentElement),
+                summary: "a formula without MathJax's assistive MathML: a screen reader gets nothing from it"});
+  });
+  document.querySelectorAll("img").forEach((el) => {
+    if ((el.getAttribute("alt") || "").startsWith("No description has been provided"))
+      out.push({rule: "course-figure-alt", impact: "serious", target: where(el.closest("[id]") || el),
+                summary: "a figure with nbconvert's placeholder alt text (site_tools/figure_alt.py writes one)"});
+  });
   return out;
 }
 """
@@ -177,6 +204,9 @@ async def _audit_async(chromium: str, base_url: str, paths: list[str], workers: 
                     if v["impact"] in COUNTED_IMPACTS:
                         found.append(Violation(path or "/", scheme, name, v["rule"], v["impact"], v["target"],
                                                v["summary"]))
+            if name == "desktop":
+                for v in await page.evaluate(COURSE_RULES_JS):
+                    found.append(Violation(path or "/", "any", name, v["rule"], v["impact"], v["target"], v["summary"]))
         for page in contexts.values():
             await page.context.close()
 

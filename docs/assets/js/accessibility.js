@@ -11,6 +11,11 @@
  *    name every tool computes, so the radio or checkbox gets an aria-label with the
  *    formula's text (from that MathML), e.g. "(0.35, 0.3)". Called by mathjax-config.js
  *    after each typesetting.
+ * 3. The navigation drawer of narrow screens (Material's, below 76.1875em): its button is a
+ *    label, which a keyboard cannot reach, while the links of the closed drawer, off screen,
+ *    took Tab stops where focus could not be seen. The button becomes a focusable button
+ *    (Enter or Space opens the drawer and focus moves into it; Escape closes it and focus
+ *    returns), and the closed drawer is inert.
  */
 (function () {
   var SCROLLERS = [
@@ -23,6 +28,7 @@
   var MARK = "data-course-scroller";
 
   function overflows(el) {
+    if (!el.clientWidth || !el.clientHeight) return false;  // not shown: nothing to scroll
     return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
   }
 
@@ -46,8 +52,47 @@
   var pending = null;
   function later() {
     clearTimeout(pending);
-    pending = setTimeout(focusableScrollers, 100);
+    pending = setTimeout(function () { focusableScrollers(); keyboardDrawer(); }, 100);
   }
+
+  var NARROW = window.matchMedia("(max-width: 76.1875em)");
+  var DRAWER_BUTTON = 'label.md-header__button[for="__drawer"]';
+  function keyboardDrawer() {
+    var toggle = document.getElementById("__drawer");
+    var button = document.querySelector(DRAWER_BUTTON);
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !button || !drawer) return;
+    if (NARROW.matches) {
+      button.setAttribute("tabindex", "0");
+      button.setAttribute("role", "button");
+      button.setAttribute("aria-label", "Navigation");
+      button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+    } else {
+      ["tabindex", "role", "aria-label", "aria-expanded"].forEach(function (a) { button.removeAttribute(a); });
+    }
+    var closed = NARROW.matches && !toggle.checked;
+    if (closed && drawer.contains(document.activeElement)) button.focus();
+    drawer.inert = closed;
+  }
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.getElementById("__drawer");
+    if (!toggle || !NARROW.matches) return;
+    if ((event.key === "Enter" || event.key === " ") && event.target.matches && event.target.matches(DRAWER_BUTTON)) {
+      event.preventDefault();
+      event.target.click();
+    } else if (event.key === "Escape" && toggle.checked) {
+      toggle.click();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "__drawer") return;
+    keyboardDrawer();
+    if (event.target.checked && NARROW.matches) {
+      var first = document.querySelector(".md-sidebar--primary a[href]");
+      if (first) first.focus();
+    }
+  });
+  NARROW.addEventListener("change", keyboardDrawer);
   window.addEventListener("resize", later);
   document.addEventListener("toggle", later, true);
   // Material adds the table wrappers and removes code blocks' tabindex on its own
@@ -62,7 +107,7 @@
     }
   }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
                                          attributeFilter: ["tabindex"]});
-  window.addEventListener("load", focusableScrollers);
+  window.addEventListener("load", function () { focusableScrollers(); keyboardDrawer(); });
   later();
 
   window.courseNameMathsOnlyAnswers = function () {
