@@ -83,8 +83,9 @@ def resolve(path, only=None):
 def lone_zip(folder, depth=2):
     """The one .zip in a folder that holds no Python file (to `depth` levels down), or None.
 
-    Gradescope leaves a zip that a student uploaded unextracted in its submission folder: it is the
-    submission, graded as `autograder check sub.zip` grades it."""
+    Gradescope leaves a zip that a student uploaded unextracted in its submission folder, and an LMS
+    download puts each student's zip in a folder of its own: it is the submission, graded as
+    `autograder check sub.zip` grades it (`check`, and `batch` for each student's folder)."""
     import os
 
     folder = Path(folder)
