@@ -21,6 +21,7 @@ from autograder import assignment, gradebook, report
 from autograder.mistakes import MODULES
 from autograder.sandbox import runner
 from autograder.sandbox.runner import Limits, become_subreaper
+from autograder.selection import lone_zip
 from autograder.submission import UsageError
 
 STOP_GRACE_SECONDS = 1.0  # how long an interrupted grading process gets to kill its sandboxes itself
@@ -42,9 +43,11 @@ CLONE_DEPTH = 3  # how deep under a submission an exercises/ folder is looked fo
 
 
 def exercises_in(path):
-    """The folder to grade in one submission. A folder holding exercise files is graded as it is; in a
-    clone of the course repository (GitHub Classroom's tools download each student's repository into one
-    folder) the work is in exercises/, at the clone's root or deeper. Zips are sorted out by grade()."""
+    """The folder or zip to grade in one submission. A folder holding exercise files is graded as it is; in
+    a clone of the course repository (GitHub Classroom's tools download each student's repository into one
+    folder) the work is in exercises/, at the clone's root or deeper; a folder holding one zip and no Python
+    file (as an LMS download often is) is that zip, as `autograder check` and Gradescope take it. A zip is
+    read by grade(), within submission.py's limits (size, entries, paths)."""
     path = Path(path)
     if not path.is_dir() or path.is_symlink() or any((path / f"{m}.py").is_file() for m in MODULES):
         return path
@@ -55,7 +58,7 @@ def exercises_in(path):
             if found.is_dir() and not found.is_symlink():
                 return found
         level = sorted(child for folder in level for child in _subfolders(folder))
-    return path
+    return lone_zip(path) or path
 
 
 def _subfolders(folder):

@@ -148,11 +148,11 @@ def _command(args):
 
     try:
         if args.command in ("check", "watch") and args.seed is not None:
-            from autograder.public import is_edition
+            from autograder.public import seed_refusal
 
-            if is_edition():  # its inputs are fixed: a seed would be silently ignored
-                raise UsageError("--seed replays the random inputs of your instructor's grader; this student "
-                                 "edition always checks the same fixed inputs")
+            refused = seed_refusal("--seed")
+            if refused:
+                raise UsageError(refused)
         if args.command == "check":
             return _check(args)
         if args.command == "watch":

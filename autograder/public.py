@@ -226,6 +226,18 @@ def is_edition():
     return (DATA / "expected.json").is_file()
 
 
+def seed_refusal(option):
+    """The one line that refuses `option` (a seed to replay) in a student edition, or None elsewhere.
+
+    The edition's inputs are those of its public seed, always: a chosen seed would be silently ignored,
+    and replaying inputs of the student's choosing is what its grader must not do. The CLI (`--seed`)
+    and the plugin of the practice tests (`--autograder-seed`) both refuse through this."""
+    if not is_edition():
+        return None
+    return (f"{option} replays the random inputs of your instructor's grader; this student edition always "
+            "checks the same fixed inputs")
+
+
 def edition_reference():
     """The PublicReference of this installation when it is a student edition, else None."""
     return PublicReference(DATA) if is_edition() else None

@@ -13,7 +13,8 @@ printed). A function whose body is still the stub's `raise NotImplementedError` 
 `exercises/activations.py::relu_derivative`, that fails in one line ("not started: ..."), read from
 the file's text and never graded, so untouched stubs make the run fail (exit status 1) instead of
 passing as skipped. The scores are the grader's, summed per module at the end, with the seed:
-`--autograder-seed N` replays a run.
+`--autograder-seed N` replays a run. A student edition grades fixed inputs: it prints no seed and
+refuses `--autograder-seed` in one line (pytest's usage error), as its `autograder check` refuses `--seed`.
 
 Your code never runs inside pytest: each module is graded once, in the grader's sandbox, when its
 first item runs, and the items only report the verdicts. For the same reason the plugin refuses,
@@ -42,7 +43,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("autograder", "graded exercises (autograder)")
     # Not plain --seed: a project's own conftest.py may define that, and two definitions are an error.
     group.addoption("--autograder-seed", dest="autograder_seed", type=int, default=None,
-                    help="replay the random inputs of an earlier run (the summary prints the seed)")
+                    help="replay the random inputs of an earlier run (the summary prints the seed; a "
+                         "student edition's inputs are fixed, and it refuses this)")
     group.addoption("--autograder-timeout", dest="autograder_timeout", type=float, default=None,
                     help="seconds allowed per call of your code (default: the grader's)")
 
@@ -53,8 +55,12 @@ def pytest_configure(config):
         config._autograder_seed = worker["autograder_seed"]  # one seed for all xdist workers
     else:
         seed = config.getoption("autograder_seed")
-        from autograder.public import draw_seed  # here, not at the top: plugin loading stays free of NumPy
+        # here, not at the top: plugin loading stays free of NumPy
+        from autograder.public import draw_seed, seed_refusal
 
+        refused = seed is not None and seed_refusal("--autograder-seed")
+        if refused:  # a student edition: its inputs are fixed, as `autograder check --seed` says too
+            raise pytest.UsageError(f"autograder: {refused}")
         config._autograder_seed = draw_seed() if seed is None else seed  # never a public seed
     config._autograder_graders = {}
     # A file that cannot be imported, or a function not started, fails once: key -> node ID of that failure

@@ -83,19 +83,36 @@ def resolve(path, only=None):
 def lone_zip(folder, depth=2):
     """The one .zip in a folder that holds no Python file (to `depth` levels down), or None.
 
-    Gradescope leaves a zip that a student uploaded unextracted in its submission folder: it is the
-    submission, graded as `autograder check sub.zip` grades it."""
+    Gradescope leaves a zip that a student uploaded unextracted in its submission folder, and an LMS
+    download puts each student's zip in a folder of its own: it is the submission, graded as
+    `autograder check sub.zip` grades it (`check`, and `batch` for each student's folder). The folder is
+    listed as submission.prepare lists one: an entry at a time, at most MAX_ZIP_ENTRIES of them (a folder
+    holding more is no upload; prepare then says so), stopping at the first Python file or second zip."""
     import os
+
+    from autograder.submission import MAX_ZIP_ENTRIES
 
     folder = Path(folder)
     if not folder.is_dir():
         return None
-    zips = [p for p in folder.iterdir() if p.suffix.lower() == ".zip" and p.is_file() and not p.is_symlink()]
-    if len(zips) != 1:
-        return None
-    for current, subfolders, names in os.walk(folder):
-        if any(name.endswith(".py") for name in names):
-            return None
-        level = len(Path(current).relative_to(folder).parts)
-        subfolders[:] = [] if level >= depth else [d for d in subfolders if not d.startswith(".")]
-    return zips[0]
+    zips, left, pending = [], MAX_ZIP_ENTRIES, [(folder, 0)]
+    while pending:
+        current, level = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    left -= 1
+                    if left < 0:
+                        return None
+                    if entry.is_dir(follow_symlinks=False):
+                        if level < depth and not entry.name.startswith("."):
+                            pending.append((entry.path, level + 1))
+                    elif entry.name.endswith(".py"):
+                        return None
+                    elif level == 0 and entry.name.lower().endswith(".zip") and entry.is_file(follow_symlinks=False):
+                        zips.append(Path(entry.path))
+                        if len(zips) > 1:
+                            return None
+        except OSError:
+            continue
+    return zips[0] if zips else None

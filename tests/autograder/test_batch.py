@@ -13,7 +13,7 @@ import pytest
 from autograder.assignment import module_maxima
 from autograder.batch import read_rows
 from autograder.report import csv_header
-from autograder.submission import UsageError
+from autograder.submission import MAX_ZIP_ENTRIES, UsageError
 from mutants import write_solutions
 
 HOMEWORK = ["activations", "losses", "layers"]
@@ -300,3 +300,41 @@ def test_ctrl_c_while_the_batch_starts_gives_no_traceback(tmp_path, after):
     _, stderr = batch.communicate(timeout=60)
     assert batch.returncode == 130 or (batch.returncode == 0 and not stderr), stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == (batch.returncode == 130), stderr
+
+
+def test_a_folder_holding_only_a_zip_is_graded_as_that_zip(tmp_path):
+    """LMS downloads put each student's upload in a folder of its own: a folder holding one zip and no
+    Python file is that zip, graded as `check` and Gradescope grade it, within the upload limits (paths
+    outside the submission, oversized files, too many entries); a hostile zip costs only its student."""
+    klass = tmp_path / "class"
+    partial = {"losses.py": "def mse(y_pred, y_true):\n    return 0.0\n"}  # neither full marks nor 0
+    write_solutions(klass / "carol", partial)
+    (klass / "carol-lms").mkdir()
+    zip_folder(write_solutions(tmp_path / "staging", partial), klass / "carol-lms" / "upload.zip", "exercises/")
+    zip_folder(write_solutions(tmp_path / "broken", {"activations.py": "def relu(z:\n"}),
+               write_solutions(klass / "dave") / "old-attempt.zip")  # beside Python files: the folder is graded
+    (klass / "mallory").mkdir()
+    with zipfile.ZipFile(klass / "mallory" / "upload.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("../../escaped.py", "print('escaped')\n")
+        archive.writestr("exercises/activations.py", "#" + " " * (8 * 2**20))  # kilobytes zipped, too large to take
+    (klass / "trudy").mkdir()
+    with zipfile.ZipFile(klass / "trudy" / "upload.zip", "w") as archive:
+        for index in range(MAX_ZIP_ENTRIES + 1):  # more entries than a submission may list
+            archive.writestr(f"{index}", b"")
+    out = tmp_path / "hw1.csv"
+    done = autograder("batch", klass, "--out", out, "--modules", ",".join(HOMEWORK), "--jobs", 2)
+    assert done.returncode == 0, done.stderr
+    rows = rows_of(out)
+    assert sorted(rows) == ["carol", "carol-lms", "dave", "mallory", "trudy"]
+    columns = ["score", "max_score", *HOMEWORK]
+    assert [rows["carol-lms"][c] for c in columns] == [rows["carol"][c] for c in columns]
+    reason = rows["carol"]["error"].split(":")[0]  # the values it quotes come from each row's own seed
+    assert reason.startswith("losses ") and rows["carol-lms"]["error"].startswith(f"{reason}:")
+    assert 0 < float(rows["carol"]["score"]) < float(FULL)
+    assert rows["dave"]["score"] == FULL and rows["dave"]["error"] == ""
+    assert rows["mallory"]["score"] == rows["trudy"]["score"] == "0"
+    assert "skipped ../../escaped.py: path outside the submission" in rows["mallory"]["error"]
+    assert "skipped exercises/activations.py: too large" in rows["mallory"]["error"]
+    assert f"upload.zip was not read: it lists {MAX_ZIP_ENTRIES + 1} entries" in rows["trudy"]["error"]
+    assert not any(row["error"].count("\n") for row in rows.values())
+    assert not list(tmp_path.rglob("escaped.py")) and not (tmp_path.parent / "escaped.py").exists()

@@ -348,3 +348,32 @@ def test_archives_and_folders_too_large_to_list_are_refused_before_they_are_read
         (folder / f"{index}.txt").touch()
     _, _, notes = submission.prepare(folder)
     assert any("only the first were looked at" in note for note in notes)
+
+
+def test_a_lone_zip_is_looked_for_within_the_same_limits(tmp_path):
+    """The folder holding an unextracted upload (Gradescope's, or a student's folder in an LMS download) is
+    listed entry by entry, at most MAX_ZIP_ENTRIES: one zip among more entries is not unwrapped."""
+    import zipfile
+
+    from autograder import submission
+    from autograder.selection import lone_zip
+
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    zipfile.ZipFile(folder / "hw1.zip", "w").close()
+    for index in range(submission.MAX_ZIP_ENTRIES - 1):
+        (folder / f"{index}.txt").touch()
+    assert lone_zip(folder) == folder / "hw1.zip"  # exactly at the limit
+    (folder / "one-more.txt").touch()
+    assert lone_zip(folder) is None
+
+    nested = tmp_path / "nested"
+    (nested / "a" / "b" / "c").mkdir(parents=True)
+    zipfile.ZipFile(nested / "hw1.zip", "w").close()
+    (nested / "a" / "b" / "c" / "too_deep.py").touch()  # three levels down: not looked at
+    assert lone_zip(nested) == nested / "hw1.zip"
+    (nested / "a" / "b" / "mine.py").touch()  # work of the student's own beside the zip: the folder is graded
+    assert lone_zip(nested) is None
+    (nested / "a" / "b" / "mine.py").unlink()
+    zipfile.ZipFile(nested / "old.zip", "w").close()  # two zips: which one is the submission is not guessed
+    assert lone_zip(nested) is None

@@ -147,7 +147,7 @@ def _failing_commands(root, pages):
                         wrong.append(f"{page.relative_to(root)}: autograder {what}")
             if code.startswith("--") and f"check {code.split()[0]}" in EDITION_REFUSES:  # an option listed alone
                 wrong.append(f"{page.relative_to(root)}: autograder check {code.split()[0]}")
-            if "--autograder-seed" in code:  # the edition's pytest summary prints no seed to replay
+            if "--autograder-seed" in code:  # the edition's pytest refuses it: its inputs are fixed
                 wrong.append(f"{page.relative_to(root)}: --autograder-seed")
     return wrong
 
@@ -307,6 +307,31 @@ def test_instructor_commands_refuse_in_the_edition(edition):
     for command in ("check", "watch"):  # its inputs are fixed: a seed is refused, not ignored
         done = _run([sys.executable, "-m", "autograder", command, "exercises", "--seed", "5"], cwd=edition, check=False)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and "fixed inputs" in done.stderr, done.stderr
+
+
+def _pytest(cwd, *args, **extra):
+    return _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *map(str, args)], cwd=cwd,
+                check=False, **extra)
+
+
+def test_the_editions_pytest_refuses_a_seed_and_the_full_course_replays_it(edition, tmp_path):
+    """As `check --seed`: the edition's inputs are fixed, so `--autograder-seed` is refused in one line with
+    pytest's usage error, before anything is collected; without it, the same run checks the stubs."""
+    done = _pytest(edition, "exercises/activations.py", "--autograder-seed", "5")
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 4 and len(lines) == 1, done.stderr  # pytest's exit status for a usage error
+    assert "--autograder-seed" in lines[0] and "fixed inputs" in lines[0]
+    assert "failed" not in done.stdout and "passed" not in done.stdout
+    done = _pytest(edition, "exercises/activations.py")
+    assert done.returncode == 1 and "not started" in done.stdout and "This is the public check" in done.stdout
+    # The instructor's course (this repository's grader, on a copy of the reference) grades on that seed.
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(SOLUTIONS / "activations.py", tmp_path / "sub")
+    done = _pytest(tmp_path, "--rootdir", tmp_path, "-c", tmp_path / "pytest.ini", "sub", "--autograder-seed", "5",
+                   PYTHONPATH=str(ROOT))
+    assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:] + done.stderr
+    assert "seed 5: replay exactly with" in done.stdout
 
 
 def test_the_installed_grader_is_the_editions_own(installed):
