@@ -10,7 +10,15 @@
 * By keyboard alone a quiz is answered, checked and retried, and its result is a live
   region that receives focus; a box of code that scrolls sideways is reached with Tab,
   scrolls with the arrow keys, and shows its focus.
-* A quiz answer that is only a formula is named by the formula's text.
+* Focus shows on every tab stop: on the home page, a quiz page, a notebook page and an
+  exercise page, at both widths, each kind of element Tab reaches is screenshotted focused
+  and unfocused, and the two must differ (a computed outline can still be clipped by a
+  parent, or be the colour of what is behind it; only the pixels tell). Nothing that
+  takes focus may be off screen (a closed drawer's links, an empty results box).
+* On a phone the navigation drawer opens from the keyboard, takes focus, and closes with
+  Escape, giving focus back to its button.
+* A quiz answer that is only a formula is named by the formula's text. (Every formula's
+  assistive MathML and every figure's alt text are checked on every page by the audit.)
 * With prefers-reduced-motion, Material's transitions are off.
 * The audit itself finds violations on a page made to have them (it can fail).
 """
@@ -24,6 +32,29 @@ import pytest
 from site_tools import a11y_audit
 
 PHONE = a11y_audit.VIEWPORTS["phone"]
+
+# The focused element and what a sighted user sees of it: itself, its labels, and the label
+# right after it (a visually hidden radio or checkbox shows itself through that label).
+FOCUS_INFO_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  window.__courseFocused = el;
+  const next = el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL' ? [el.nextElementSibling] : [];
+  const boxes = [el, ...(el.labels ? Array.from(el.labels) : []), ...next]
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+  const classes = Array.from(el.classList).filter((c) => c !== 'focus-visible').sort().join('.');
+  const kind = el.tagName.toLowerCase() + (classes ? '.' + classes : '');
+  const name = (el.getAttribute('aria-label') || el.title || el.innerText || el.id || '').trim().slice(0, 40).replace(/\\s+/g, ' ');
+  const pad = 6;  // room for a ring drawn outside the box (width plus offset)
+  const x0 = Math.max(0, Math.min(...boxes.map((r) => r.left)) - pad);
+  const y0 = Math.max(0, Math.min(...boxes.map((r) => r.top)) - pad);
+  const x1 = Math.min(innerWidth, Math.max(...boxes.map((r) => r.right)) + pad);
+  const y1 = Math.min(innerHeight, Math.max(...boxes.map((r) => r.bottom)) + pad);
+  const onScreen = boxes.length && x1 - x0 >= 1 && y1 - y0 >= 1;
+  const own = el.getBoundingClientRect();
+  const ring = own.width > 0 && own.height > 0 ? own.width + own.height : (x1 - x0) + (y1 - y0);
+  return {kind, name, ring, clip: onScreen ? {x: x0, y: y0, width: x1 - x0, height: y1 - y0} : null};
+}"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -115,6 +146,106 @@ def test_a_quiz_by_keyboard_alone(page, site_url, site_dir):
     assert "hidden" in feedback.get_attribute("class")
     assert quiz.locator("input[type=radio]:checked").count() == 0
     assert quiz.locator("input[type=radio]:disabled").count() == 0, "the quiz cannot be answered again"
+
+
+def changed_pixels(png_a: bytes, png_b: bytes, threshold: int = 48) -> int:
+    """Pixels whose colour differs by more than threshold (0-255) in some channel."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    a, b = (np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16) for png in (png_a, png_b))
+    return int((np.abs(a - b).max(axis=2) > threshold).sum()) if a.shape == b.shape else a.size
+
+
+def focus_problems(page, per_kind: int = 3, limit: int = 600) -> tuple[int, list[str]]:
+    """Tab through the page once. Up to per_kind stops of each kind of element are checked:
+    on screen, and drawn differently focused than unfocused. Returns (stops, problems)."""
+    checked: dict[str, int] = {}
+    problems = []
+    stops, first = 0, None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_INFO_JS)
+        if info is None or (info["kind"], info["name"]) == first:
+            break  # back at the start of the page
+        first = first or (info["kind"], info["name"])
+        stops += 1
+        if checked.get(info["kind"], 0) >= per_kind:
+            continue
+        checked[info["kind"]] = checked.get(info["kind"], 0) + 1
+        where = f"{info['kind']} ({info['name']!r})"
+        if info["clip"] is None:
+            problems.append(f"{where}: takes focus but is not on screen")
+            continue
+        focused = page.screenshot(clip=info["clip"], animations="disabled")
+        page.evaluate("() => window.__courseFocused.blur()")
+        unfocused = page.screenshot(clip=info["clip"], animations="disabled")
+        page.evaluate("() => window.__courseFocused.focus({preventScroll: true})")
+        # A focus indicator changes at least as many pixels as half the focused box's
+        # perimeter (a 1 px line around half of it); sub-pixel rendering alone changes a few.
+        if changed_pixels(focused, unfocused) < info["ring"]:
+            problems.append(f"{where}: focus does not show")
+    return stops, problems
+
+
+def _focus_pages(site_dir) -> list[str]:
+    notebook = next(str(p.parent.relative_to(site_dir)) + "/" for p in sorted(site_dir.rglob("index.html"))
+                    if "jupyter-wrapper" in p.read_text(encoding="utf-8"))
+    return ["", _quiz_page(site_dir), notebook, "exercises/activations/"]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_focus_shows_on_every_tab_stop(chromium_exe, site_url, site_dir, viewport):
+    from playwright.sync_api import sync_playwright
+
+    phone = viewport == "phone"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_exe, headless=True, args=a11y_audit.CHROMIUM_ARGS)
+        context = browser.new_context(viewport=a11y_audit.VIEWPORTS[viewport], is_mobile=phone, has_touch=phone,
+                                      service_workers="block", reduced_motion="reduce")
+        page = context.new_page()
+        page.set_default_timeout(a11y_audit.TIMEOUT_MS)
+        found = []
+        for path in _focus_pages(site_dir):
+            _load(page, site_url + path)
+            stops, problems = focus_problems(page)
+            assert stops >= 10, f"{path or '/'}: only {stops} tab stops"
+            found += [f"{path or '/'}: {p}" for p in problems]
+        browser.close()
+    assert not found, "\n".join(found)
+
+
+def test_focus_check_sees_a_hidden_ring(page):
+    """The check can fail: an outline the same colour as the page, and a focusable element
+    off screen, are both reported."""
+    page.set_content("""<html lang="en"><body style="background:#fff">
+        <a href="#a" id="a" style="outline:3px solid #fff">plain link</a>
+        <a href="#b" style="position:absolute;left:-9999px">off screen</a>
+        <button>fine</button></body></html>""")
+    _, problems = focus_problems(page)
+    assert any("plain link" in p and "does not show" in p for p in problems), problems
+    assert any("off screen" in p and "not on screen" in p for p in problems), problems
+    assert not any("fine" in p for p in problems), problems
+
+
+def test_the_drawer_by_keyboard(page, site_url, site_dir):
+    """On a phone: Tab reaches the drawer button, Enter opens the drawer and focus moves
+    into it; Escape closes it and gives focus back to the button. Closed, the drawer's
+    links take no Tab stop."""
+    _load(page, site_url + _quiz_page(site_dir))
+    assert page.evaluate("() => document.querySelector('.md-sidebar--primary').inert"), "the closed drawer is not inert"
+    button = 'label.md-header__button[for="__drawer"]'
+    _tab_to(page, button, limit=10)
+    assert page.get_attribute(button, "aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)")
+    assert page.get_attribute(button, "aria-expanded") == "true"
+    assert page.evaluate("() => document.getElementById('__drawer').checked")
+    page.keyboard.press("Escape")
+    page.wait_for_function("(sel) => document.activeElement === document.querySelector(sel)", arg=button)
+    assert not page.evaluate("() => document.getElementById('__drawer').checked")
 
 
 def test_answers_that_are_formulas_have_a_name(page, site_url, site_dir):
