@@ -334,3 +334,33 @@ def test_the_sigmoid_slope_is_not_the_whole_story_in_backprop_by_hand():
     markdown, _ = notebook("docs/ann/notebooks/backprop-by-hand.ipynb")
     bullet = next(b for b in one_line(markdown).split("* ") if "\\le 0.25" in b)
     assert "root of" not in bullet and "weights" in bullet and "explode" in bullet
+
+
+# --- Drawn figures (inline SVG) -------------------------------------------------------------
+# A diagram drawn in a page is one image to a screen reader: role="img" and an aria-label,
+# which must carry every number the drawing shows (the worked example's values), so a
+# reader who cannot see it misses nothing.
+
+SVG = re.compile(r"<svg\b(?P<attrs>[^>]*)>(?P<body>.*?)</svg>", re.S)
+SVG_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _svg_figures():
+    for path in sorted(DOCS.rglob("*.md")):
+        for m in SVG.finditer(path.read_text(encoding="utf-8")):
+            yield path.relative_to(DOCS), m.group("attrs"), m.group("body")
+
+
+@pytest.mark.parametrize("page, attrs, body", list(_svg_figures()), ids=lambda v: str(v)[:30])
+def test_a_drawn_figure_says_every_number_it_shows(page, attrs, body):
+    label = re.search(r'aria-label="([^"]*)"', attrs)
+    assert 'role="img"' in attrs and label, f"{page}: an inline SVG without role=\"img\" and an aria-label"
+    shown = {n for t in re.findall(r"<text[^>]*>(.*?)</text>", body, re.S) for n in SVG_NUMBER.findall(t)}
+    missing = sorted(shown - set(SVG_NUMBER.findall(label.group(1))))
+    assert not missing, f"{page}: the drawing shows {missing}, its aria-label does not say them"
+
+
+def test_the_drawn_figure_check_can_fail():
+    with pytest.raises(AssertionError, match=r"\['0.1774'\]"):
+        test_a_drawn_figure_says_every_number_it_shows(
+            "x.md", 'role="img" aria-label="z = 0.5"', "<text>z = 0.5</text><text>−0.1774</text>")
