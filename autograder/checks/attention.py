@@ -132,15 +132,32 @@ def encoder(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
                       inputs=encoder_inputs(N, T, E, heads, ff, norm_first, padding), kwargs=kwargs)
 
 
-def encoder_backward(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
-    """The backward on the forward's inputs, dout drawn first: it recomputes the forward, so no `before` call."""
+def dead_unit(args, kwargs):
+    """The regime of the ReLU's kink: some hidden unit has the pre-activation exactly 0 at every position."""
+    params = args[2]
+    return bool(np.any(~params["linear1_weight"].any(axis=1) & (params["linear1_bias"] == 0.0)))
+
+
+def encoder_backward(N, T, E, heads, ff, norm_first=False, padding=None, kink=False, **kwargs):
+    """The backward on the forward's inputs, dout drawn first: it recomputes the forward, so no `before` call.
+
+    kink: one hidden unit, drawn, gets a zero row of linear1_weight and a zero bias, so its pre-activation is
+    exactly 0 whatever the order of the sums: relu'(0) = 0 (torch's) decides its gradients."""
     forward = encoder_inputs(N, T, E, heads, ff, norm_first, padding)
+
+    def make(rng):
+        dout, (x, params, *rest) = rng.normal(size=(N, T, E)), forward(rng)
+        if kink:
+            unit = rng.integers(ff)
+            params["linear1_weight"][unit], params["linear1_bias"][unit] = 0.0, 0.0
+        return dout, x, params, *rest
+
     return ValueCheck("attention.transformer_encoder_layer_backward",
                       "transformer_encoder_layer_backward: " + _encoder_text(N, T, E, heads, ff, norm_first, padding,
-                                                                             kwargs),
-                      also_tags=("attention.multi_head_attention_backward",),
-                      inputs=lambda rng: (rng.normal(size=(N, T, E)), *forward(rng)), kwargs=kwargs,
-                      names=("dx", "grads"))
+                                                                             kwargs)
+                      + (", a hidden unit's pre-activation exactly 0 (relu'(0) = 0)" if kink else ""),
+                      also_tags=("attention.multi_head_attention_backward",), inputs=make, kwargs=kwargs,
+                      names=("dx", "grads"), regime=dead_unit if kink else None)
 
 
 CHECKS = [
@@ -174,6 +191,6 @@ CHECKS = [
     encoder(3, 5, 4, 2, 6, padding="all"),
     encoder_backward(3, 5, 6, 2, 10),
     encoder_backward(3, 5, 6, 2, 10, norm_first=True),
-    encoder_backward(2, 6, 8, 4, 5, padding="some", causal=True, eps=0.01),
+    encoder_backward(2, 6, 8, 4, 5, padding="some", kink=True, causal=True, eps=0.01),
     encoder_backward(3, 4, 6, 3, 7, padding="all", norm_first=True, causal=True, eps=0.1),
 ]

@@ -280,10 +280,13 @@ def encoder_backward_oracle(dout, x, params, heads, norm_first=False, key_paddin
 
 
 def encoder_backward_build(N, T, E, heads, ff, norm_first, padding=None, causal=False, eps=None):
+    """As the forward's cases; "kink" in the label: hidden unit 1's pre-activation is exactly 0 everywhere."""
     forward = encoder_build(N, T, E, heads, ff, norm_first, padding, causal, eps)
 
-    def build(rng):
+    def build(rng, kink=False):
         (x, params, heads_), kwargs = forward(rng)
+        if kink:
+            params["linear1_weight"][1], params["linear1_bias"][1] = 0.0, 0.0
         return call(rng.normal(size=(N, T, E)), x, params, heads_, **kwargs)
     return build
 
@@ -291,11 +294,12 @@ def encoder_backward_build(N, T, E, heads, ff, norm_first, padding=None, causal=
 ENCODER_BACKWARD = [  # (label, N, T, E, heads, dim_feedforward, norm_first, padding, causal, eps)
     ("post-norm-N3-T5-E6-h2-F10", 3, 5, 6, 2, 10, False, None, False, None),
     ("pre-norm-N3-T5-E6-h2-F10", 3, 5, 6, 2, 10, True, None, False, None),
-    ("post-norm-N2-T6-E8-h4-F5-padding-causal-eps0.01", 2, 6, 8, 4, 5, False, "some", True, 0.01),
+    ("post-norm-N2-T6-E8-h4-F5-padding-causal-eps0.01-kink", 2, 6, 8, 4, 5, False, "some", True, 0.01),
     ("pre-norm-N3-T4-E6-h3-F7-padding-causal-eps0.01", 3, 4, 6, 3, 7, True, "some", True, 0.01),
     ("post-norm-N3-T5-E4-h2-F6-one-sequence-all-padding", 3, 5, 4, 2, 6, False, "all", False, None),
     ("pre-norm-N2-T5-E4-h2-F6-one-sequence-all-padding-eps0.1", 2, 5, 4, 2, 6, True, "all", False, 0.1),
 ]
 for label, N, T, E, heads, ff, norm_first, padding, causal, eps in ENCODER_BACKWARD:
+    build = encoder_backward_build(N, T, E, heads, ff, norm_first, padding, causal, eps)
     case("attention.transformer_encoder_layer_backward", label,
-         encoder_backward_build(N, T, E, heads, ff, norm_first, padding, causal, eps), encoder_backward_oracle)
+         lambda rng, b=build, kink="kink" in label: b(rng, kink), encoder_backward_oracle)
