@@ -113,6 +113,15 @@ def _layer_norm(x, gamma, beta, eps):
     return out
 
 
+def _ffn(h, p):
+    """The position-wise network, one position at a time."""
+    out = np.empty_like(h)
+    for idx in np.ndindex(*h.shape[:-1]):
+        hidden = [max(0.0, a) for a in p["linear1_weight"] @ h[idx] + p["linear1_bias"]]
+        out[idx] = p["linear2_weight"] @ np.array(hidden) + p["linear2_bias"]
+    return out
+
+
 def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
                                       eps=1e-5):
     p = params
@@ -121,21 +130,14 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
                                             p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)[0]
 
-    def ffn(h):
-        out = np.empty_like(h)
-        for idx in np.ndindex(*h.shape[:-1]):
-            hidden = [max(0.0, a) for a in p["linear1_weight"] @ h[idx] + p["linear1_bias"]]
-            out[idx] = p["linear2_weight"] @ np.array(hidden) + p["linear2_bias"]
-        return out
-
     def norm(h, which):
         return _layer_norm(h, p[which + "_weight"], p[which + "_bias"], eps)
 
     if norm_first:
         x = x + attend(norm(x, "norm1"))
-        return x + ffn(norm(x, "norm2"))
+        return x + _ffn(norm(x, "norm2"), p)
     x = norm(x + attend(x), "norm1")
-    return norm(x + ffn(x), "norm2")
+    return norm(x + _ffn(x, p), "norm2")
 
 
 def _layer_norm_backward(dy, x, gamma, eps):
@@ -167,13 +169,6 @@ def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=Fa
         grads[which + "_weight"] += dgamma
         grads[which + "_bias"] += dbeta
         return dh
-
-    def ffn(h):
-        out = np.empty_like(h)
-        for idx in np.ndindex(*h.shape[:-1]):
-            hidden = [max(0.0, a) for a in p["linear1_weight"] @ h[idx] + p["linear1_bias"]]
-            out[idx] = p["linear2_weight"] @ np.array(hidden) + p["linear2_bias"]
-        return out
 
     def ffn_back(d, h):
         dh = np.empty_like(h)
@@ -207,7 +202,7 @@ def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=Fa
         attended, cache = attend(x)
         a = x + attended
         y = norm(a, "norm1")
-        dr = norm_back(dout, y + ffn(y), "norm2")
+        dr = norm_back(dout, y + _ffn(y, p), "norm2")
         da = norm_back(dr + ffn_back(dr, y), a, "norm1")
         dx = da + attend_back(da, cache)
     return dx, grads
