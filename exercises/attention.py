@@ -191,10 +191,10 @@ def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=Fa
     every parameter. The forward keeps no cache, so this recomputes it.
 
     Back through each sublayer in reverse order. A residual sum r = h + f(h) passes its
-    gradient twice: dh = dr + (backward of f)(dr). The pieces, with g the norm's weight:
-        layer norm y = xhat * g + b over E:  dg = sum(dy * xhat), db = sum(dy) (over N and T),
+    gradient twice: dh = dr + (backward of f)(dr). The pieces, with w the norm's weight:
+        layer norm y = xhat * w + b over E:  dw = sum(dy * xhat), db = sum(dy) (over N and T),
             dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps),
-            where dxhat = dy * g and the means run over the last axis
+            where dxhat = dy * w and the means run over the last axis
         ffn: back through linear2, relu (pass where its INPUT was > 0), linear1
         attention: multi_head_attention_backward; self-attention, so dh = dquery + dkey + dvalue
     post-norm:  a = x + attend(x), y = LN1(a), r = y + ffn(y), out = LN2(r)
