@@ -1,7 +1,8 @@
 # Your exercise: replace each `raise NotImplementedError` by an implementation.
 
 """Attention and the Transformer encoder block: scaled dot-product attention forward and backward,
-multi-head attention forward and backward, masks, positional encodings and one encoder layer.
+multi-head attention forward and backward, masks, positional encodings and one encoder layer forward
+and backward.
 
 PyTorch's conventions, batch-first: a sequence batch is (N, T, E). Attention masks are boolean with
 True = this key TAKES PART (as torch.nn.functional.scaled_dot_product_attention); the key padding
@@ -9,7 +10,7 @@ mask of multi-head attention is the other way round, True = padding to IGNORE (a
 torch.nn.MultiheadAttention). A query whose keys are all masked gets the output 0 and passes no
 gradient, as scaled_dot_product_attention does in torch 2.13.
 
-Course pages: docs/rnn/attention.md, docs/rnn/transformer.md
+Course pages: docs/rnn/attention.md, docs/rnn/transformer.md, docs/exercises/transformer.md
 """
 
 import numpy as np
@@ -154,7 +155,7 @@ def sinusoidal_positional_encoding(T, d):
 def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
                                       eps=1e-5):
     """One Transformer encoder block, as nn.TransformerEncoderLayer(E, num_heads, F, dropout=0,
-    activation="relu", batch_first=True, norm_first=norm_first). Forward only.
+    activation="relu", batch_first=True, norm_first=norm_first).
 
         attend(h) = multi_head_attention_forward(h, h, h, num_heads, ...)[0]
         ffn(h) = relu(h @ linear1_weight.T + linear1_bias) @ linear2_weight.T + linear2_bias
@@ -175,10 +176,43 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         causal: if True, position i attends to positions j <= i only (a causal src_mask).
         eps: the layer norms' epsilon.
     Returns:
-        out (N, T, E), a new array (no cache: this layer is forward only).
+        out (N, T, E), a new array (no cache: transformer_encoder_layer_backward recomputes the forward).
 
     Pitfall: with norm_first the residual adds the UN-normalized x; only the sublayer's
     input is normalized. Post-norm normalizes the residual sum itself.
     Read: docs/rnn/transformer.md
     """
     raise NotImplementedError("transformer_encoder_layer_forward")
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    """Gradients of transformer_encoder_layer_forward: of sum(out * dout) with respect to x and
+    every parameter. The forward keeps no cache, so this recomputes it.
+
+    Back through each sublayer in reverse order. A residual sum r = h + f(h) passes its
+    gradient twice: dh = dr + (backward of f)(dr). The pieces, with w the norm's weight:
+        layer norm y = xhat * w + b over E:  dw = sum(dy * xhat), db = sum(dy) (over N and T),
+            dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps),
+            where dxhat = dy * w and the means run over the last axis
+        ffn: back through linear2, relu (pass where its INPUT was > 0), linear1
+        attention: multi_head_attention_backward; self-attention, so dh = dquery + dkey + dvalue
+    post-norm:  a = x + attend(x), y = LN1(a), r = y + ffn(y), out = LN2(r)
+        dr = LN2'(dout);  da = LN1'(dr + ffn'(dr));  dx = da + attend'(da)
+    pre-norm:   s = x + attend(LN1(x)), out = s + ffn(LN2(s))
+        ds = dout + LN2'(ffn'(dout));  dx = ds + LN1'(attend'(ds))
+
+    Args:
+        dout: upstream gradient (N, T, E).
+        x, params, num_heads, norm_first, key_padding_mask, causal, eps: the forward's arguments.
+    Returns:
+        (dx, grads): dx (N, T, E); grads a dict with exactly the keys of params, each
+        gradient with the shape of its parameter. Weight and bias gradients sum over N and T.
+
+    Pitfall: a residual's gradient is the upstream gradient PLUS the sublayer's; the layer
+    norm's backward keeps the two mean terms (the mean and variance depend on x too); the
+    ReLU's gradient masks by its input, never by the sign of the gradient; with norm_first
+    the norms sit in front of the sublayers, so the order of the steps changes too.
+    Read: docs/exercises/transformer.md
+    """
+    raise NotImplementedError("transformer_encoder_layer_backward")

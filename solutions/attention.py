@@ -1,5 +1,6 @@
 """Attention and the Transformer encoder block: scaled dot-product attention forward and backward,
-multi-head attention forward and backward, masks, positional encodings and one encoder layer.
+multi-head attention forward and backward, masks, positional encodings and one encoder layer forward
+and backward.
 
 PyTorch's conventions, batch-first: a sequence batch is (N, T, E). Attention masks are boolean with
 True = this key TAKES PART (as torch.nn.functional.scaled_dot_product_attention); the key padding
@@ -7,7 +8,7 @@ mask of multi-head attention is the other way round, True = padding to IGNORE (a
 torch.nn.MultiheadAttention). A query whose keys are all masked gets the output 0 and passes no
 gradient, as scaled_dot_product_attention does in torch 2.13.
 
-Course pages: docs/rnn/attention.md, docs/rnn/transformer.md
+Course pages: docs/rnn/attention.md, docs/rnn/transformer.md, docs/exercises/transformer.md
 """
 import numpy as np
 
@@ -215,7 +216,7 @@ def sinusoidal_positional_encoding(T, d):
 def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
                                       eps=1e-5):
     """One Transformer encoder block, as nn.TransformerEncoderLayer(E, num_heads, F, dropout=0,
-    activation="relu", batch_first=True, norm_first=norm_first). Forward only.
+    activation="relu", batch_first=True, norm_first=norm_first).
 
         attend(h) = multi_head_attention_forward(h, h, h, num_heads, ...)[0]
         ffn(h) = relu(h @ linear1_weight.T + linear1_bias) @ linear2_weight.T + linear2_bias
@@ -236,7 +237,7 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         causal: if True, position i attends to positions j <= i only (a causal src_mask).
         eps: the layer norms' epsilon.
     Returns:
-        out (N, T, E), a new array (no cache: this layer is forward only).
+        out (N, T, E), a new array (no cache: transformer_encoder_layer_backward recomputes the forward).
 
     Pitfall: with norm_first the residual adds the UN-normalized x; only the sublayer's
     input is normalized. Post-norm normalizes the residual sum itself.
@@ -247,21 +248,116 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
                                             params["out_proj_weight"], params["out_proj_bias"], key_padding_mask,
                                             causal)[0]
 
-    def ffn(h):
-        hidden = np.maximum(h @ params["linear1_weight"].T + params["linear1_bias"], 0.0)
-        return hidden @ params["linear2_weight"].T + params["linear2_bias"]
-
     def norm(h, which):
         return _layer_norm(h, params[f"{which}_weight"], params[f"{which}_bias"], eps)
 
     if norm_first:
         x = x + attend(norm(x, "norm1"))
-        return x + ffn(norm(x, "norm2"))
+        return x + _feed_forward(norm(x, "norm2"), params)
     x = norm(x + attend(x), "norm1")
-    return norm(x + ffn(x), "norm2")
+    return norm(x + _feed_forward(x, params), "norm2")
+
+
+def _feed_forward(h, params):
+    """The encoder layer's position-wise network: relu(h @ W1.T + b1) @ W2.T + b2, (N, T, E) -> (N, T, E)."""
+    hidden = np.maximum(h @ params["linear1_weight"].T + params["linear1_bias"], 0.0)
+    return hidden @ params["linear2_weight"].T + params["linear2_bias"]
 
 
 def _layer_norm(x, gamma, beta, eps):
     """torch.nn.functional.layer_norm over the last axis."""
+    return _normalized(x, eps)[0] * gamma + beta
+
+
+def _normalized(x, eps):
+    """(x - mean) / sqrt(var + eps) over the last axis (biased variance), and 1 / sqrt(var + eps)."""
     centred = x - x.mean(axis=-1, keepdims=True)
-    return centred / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps) * gamma + beta
+    inv_std = 1.0 / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps)
+    return centred * inv_std, inv_std
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    """Gradients of transformer_encoder_layer_forward: of sum(out * dout) with respect to x and
+    every parameter. The forward keeps no cache, so this recomputes it.
+
+    Back through each sublayer in reverse order. A residual sum r = h + f(h) passes its
+    gradient twice: dh = dr + (backward of f)(dr). The pieces, with w the norm's weight:
+        layer norm y = xhat * w + b over E:  dw = sum(dy * xhat), db = sum(dy) (over N and T),
+            dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps),
+            where dxhat = dy * w and the means run over the last axis
+        ffn: back through linear2, relu (pass where its INPUT was > 0), linear1
+        attention: multi_head_attention_backward; self-attention, so dh = dquery + dkey + dvalue
+    post-norm:  a = x + attend(x), y = LN1(a), r = y + ffn(y), out = LN2(r)
+        dr = LN2'(dout);  da = LN1'(dr + ffn'(dr));  dx = da + attend'(da)
+    pre-norm:   s = x + attend(LN1(x)), out = s + ffn(LN2(s))
+        ds = dout + LN2'(ffn'(dout));  dx = ds + LN1'(attend'(ds))
+
+    Args:
+        dout: upstream gradient (N, T, E).
+        x, params, num_heads, norm_first, key_padding_mask, causal, eps: the forward's arguments.
+    Returns:
+        (dx, grads): dx (N, T, E); grads a dict with exactly the keys of params, each
+        gradient with the shape of its parameter. Weight and bias gradients sum over N and T.
+
+    Pitfall: a residual's gradient is the upstream gradient PLUS the sublayer's; the layer
+    norm's backward keeps the two mean terms (the mean and variance depend on x too); the
+    ReLU's gradient masks by its input, never by the sign of the gradient; with norm_first
+    the norms sit in front of the sublayers, so the order of the steps changes too.
+    Read: docs/exercises/transformer.md
+    """
+    p = params
+
+    def attend(h):
+        return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def norm(h, which):
+        return _layer_norm(h, p[f"{which}_weight"], p[f"{which}_bias"], eps)
+
+    grads = {}
+    if norm_first:
+        h1 = norm(x, "norm1")
+        attended, attention_cache = attend(h1)
+        s = x + attended
+        h2 = norm(s, "norm2")
+        ds = dout + _layer_norm_backward(_feed_forward_backward(dout, h2, p, grads), s, p, "norm2", eps, grads)
+        dx = ds + _layer_norm_backward(_self_attention_backward(ds, attention_cache, grads), x, p, "norm1", eps, grads)
+    else:
+        attended, attention_cache = attend(x)
+        a = x + attended
+        y = norm(a, "norm1")
+        r = y + _feed_forward(y, p)
+        dr = _layer_norm_backward(dout, r, p, "norm2", eps, grads)
+        da = _layer_norm_backward(dr + _feed_forward_backward(dr, y, p, grads), a, p, "norm1", eps, grads)
+        dx = da + _self_attention_backward(da, attention_cache, grads)
+    return dx, {name: grads[name] for name in params}
+
+
+def _layer_norm_backward(dy, x, params, which, eps, grads):
+    """dL/dx of _layer_norm at its input x (N, T, E); stores the norm's weight and bias gradients in grads."""
+    xhat, inv_std = _normalized(x, eps)
+    grads[f"{which}_weight"] = _rows(dy * xhat).sum(axis=0)
+    grads[f"{which}_bias"] = _rows(dy).sum(axis=0)
+    dxhat = dy * params[f"{which}_weight"]
+    mean_terms = dxhat.mean(axis=-1, keepdims=True) + xhat * (dxhat * xhat).mean(axis=-1, keepdims=True)
+    return (dxhat - mean_terms) * inv_std
+
+
+def _feed_forward_backward(dout, h, params, grads):
+    """dL/dh of _feed_forward at its input h (N, T, E); stores linear1's and linear2's gradients in grads."""
+    before_relu = h @ params["linear1_weight"].T + params["linear1_bias"]
+    hidden = np.maximum(before_relu, 0.0)
+    grads["linear2_weight"] = _rows(dout).T @ _rows(hidden)
+    grads["linear2_bias"] = _rows(dout).sum(axis=0)
+    dbefore = (dout @ params["linear2_weight"]) * (before_relu > 0.0)  # relu's gradient is 0 at 0, as torch's
+    grads["linear1_weight"] = _rows(dbefore).T @ _rows(h)
+    grads["linear1_bias"] = _rows(dbefore).sum(axis=0)
+    return dbefore @ params["linear1_weight"]
+
+
+def _self_attention_backward(dout, cache, grads):
+    """dL/dh of self-attention (h passed as query, key and value); stores the projections' gradients in grads."""
+    dquery, dkey, dvalue, *dweights = multi_head_attention_backward(dout, cache)
+    grads.update(zip(("in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"), dweights))
+    return dquery + dkey + dvalue

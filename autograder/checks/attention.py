@@ -1,5 +1,5 @@
 """Checks of attention.py: masks, scaled dot-product and multi-head attention both ways, positional
-encodings and the Transformer encoder layer in both norm placements.
+encodings and the Transformer encoder layer both ways, in both norm placements.
 
 Every dimension differs from the others (N, L, S, E, Ev, heads), so a transposed product, a softmax
 over the wrong axis or a head split in the wrong order changes the answer; masks leave one query or
@@ -111,16 +111,53 @@ def encoder_params(rng, E, ff):
             "norm2_weight": 1.0 + rng.normal(size=E) * 0.5, "norm2_bias": rng.normal(size=E) * 0.5}
 
 
-def encoder(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
+def encoder_inputs(N, T, E, heads, ff, norm_first, padding):
+    """x, params, num_heads, norm_first, key_padding_mask: x far from zero mean and unit scale."""
     def make(rng):
         mask = None if padding is None else padding_mask(rng, N, T, padding == "all")
         return rng.normal(size=(N, T, E)) * 2.0 + 0.5, encoder_params(rng, E, ff), heads, norm_first, mask
+    return make
 
+
+def _encoder_text(N, T, E, heads, ff, norm_first, padding, kwargs):
+    return (f"x ({N}, {T}, {E}), {heads} heads, feed-forward {ff}, norm_first={norm_first}" + PADDING_TEXT[padding]
+            + "".join(f", {k}={v!r}" for k, v in kwargs.items()))
+
+
+def encoder(N, T, E, heads, ff, norm_first=False, padding=None, **kwargs):
     return ValueCheck("attention.transformer_encoder_layer_forward",
-                      f"transformer_encoder_layer_forward: x ({N}, {T}, {E}), {heads} heads, feed-forward {ff}, "
-                      f"norm_first={norm_first}" + PADDING_TEXT[padding]
-                      + "".join(f", {k}={v!r}" for k, v in kwargs.items()),
-                      also_tags=("attention.multi_head_attention_forward",), inputs=make, kwargs=kwargs)
+                      "transformer_encoder_layer_forward: " + _encoder_text(N, T, E, heads, ff, norm_first, padding,
+                                                                            kwargs),
+                      also_tags=("attention.multi_head_attention_forward",),
+                      inputs=encoder_inputs(N, T, E, heads, ff, norm_first, padding), kwargs=kwargs)
+
+
+def dead_unit(args, kwargs):
+    """The regime of the ReLU's kink: some hidden unit has the pre-activation exactly 0 at every position."""
+    params = args[2]
+    return bool(np.any(~params["linear1_weight"].any(axis=1) & (params["linear1_bias"] == 0.0)))
+
+
+def encoder_backward(N, T, E, heads, ff, norm_first=False, padding=None, kink=False, **kwargs):
+    """The backward on the forward's inputs, dout drawn first: it recomputes the forward, so no `before` call.
+
+    kink: one hidden unit, drawn, gets a zero row of linear1_weight and a zero bias, so its pre-activation is
+    exactly 0 whatever the order of the sums: relu'(0) = 0 (torch's) decides its gradients."""
+    forward = encoder_inputs(N, T, E, heads, ff, norm_first, padding)
+
+    def make(rng):
+        dout, (x, params, *rest) = rng.normal(size=(N, T, E)), forward(rng)
+        if kink:
+            unit = rng.integers(ff)
+            params["linear1_weight"][unit], params["linear1_bias"][unit] = 0.0, 0.0
+        return dout, x, params, *rest
+
+    return ValueCheck("attention.transformer_encoder_layer_backward",
+                      "transformer_encoder_layer_backward: " + _encoder_text(N, T, E, heads, ff, norm_first, padding,
+                                                                             kwargs)
+                      + (", a hidden unit's pre-activation exactly 0 (relu'(0) = 0)" if kink else ""),
+                      also_tags=("attention.multi_head_attention_backward",), inputs=make, kwargs=kwargs,
+                      names=("dx", "grads"), regime=dead_unit if kink else None)
 
 
 CHECKS = [
@@ -152,4 +189,8 @@ CHECKS = [
     encoder(3, 5, 6, 2, 10, norm_first=True),
     encoder(3, 4, 6, 3, 7, padding="some", norm_first=True, causal=True, eps=0.01),
     encoder(3, 5, 4, 2, 6, padding="all"),
+    encoder_backward(3, 5, 6, 2, 10),
+    encoder_backward(3, 5, 6, 2, 10, norm_first=True),
+    encoder_backward(2, 6, 8, 4, 5, padding="some", kink=True, causal=True, eps=0.01),
+    encoder_backward(3, 4, 6, 3, 7, padding="all", norm_first=True, causal=True, eps=0.1),
 ]

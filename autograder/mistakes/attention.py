@@ -313,3 +313,98 @@ def encoder_normed_residual(x, params, num_heads, norm_first=False, key_padding_
         return h + ffn(h)
     x = _layer_norm(x + attend(x), p["norm1_weight"], p["norm1_bias"], eps)
     return _layer_norm(x + ffn(x), p["norm2_weight"], p["norm2_bias"], eps)
+
+
+# ----------------------------------------------------------------------------- encoder layer backward
+# These recompute the forward as the reference does and reuse its private pieces (_layer_norm_backward,
+# _feed_forward_backward, _self_attention_backward), each changing the one step the learner gets wrong.
+@mistake("attention.transformer_encoder_layer_backward", "residual paths dropped (only the sublayer's gradient)",
+         "A residual sum r = h + f(h) sends its gradient down both paths: dh = dr + (backward of f)(dr).")
+def encoder_backward_no_residual(dout, x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
+                                 eps=1e-5):
+    p, grads = params, {}
+    inputs = (p["in_proj_weight"], p["in_proj_bias"], p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+    if norm_first:
+        h1 = _layer_norm(x, p["norm1_weight"], p["norm1_bias"], eps)
+        attended, cache = multi_head_attention_forward(h1, h1, h1, num_heads, *inputs)
+        s = x + attended
+        h2 = _layer_norm(s, p["norm2_weight"], p["norm2_bias"], eps)
+        ds = _layer_norm_backward(_feed_forward_backward(dout, h2, p, grads), s, p, "norm2", eps, grads)
+        dx = _layer_norm_backward(_self_attention_backward(ds, cache, grads), x, p, "norm1", eps, grads)
+    else:
+        attended, cache = multi_head_attention_forward(x, x, x, num_heads, *inputs)
+        a = x + attended
+        y = _layer_norm(a, p["norm1_weight"], p["norm1_bias"], eps)
+        dr = _layer_norm_backward(dout, y + _feed_forward(y, p), p, "norm2", eps, grads)
+        da = _layer_norm_backward(_feed_forward_backward(dr, y, p, grads), a, p, "norm1", eps, grads)
+        dx = _self_attention_backward(da, cache, grads)
+    return dx, grads
+
+
+@mistake("attention.transformer_encoder_layer_backward",
+         "layer norm's backward without the mean terms (dx = dy * weight / std)",
+         "The mean and the variance depend on x too: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std, "
+         "with dxhat = dy * weight and the means over the last axis.")
+def encoder_backward_norm_no_mean_terms(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                        causal=False, eps=1e-5):
+    p, grads = params, {}
+
+    def norm_backward(dy, h, which):
+        xhat, inv_std = _normalized(h, eps)
+        grads[f"{which}_weight"], grads[f"{which}_bias"] = _rows(dy * xhat).sum(axis=0), _rows(dy).sum(axis=0)
+        return dy * p[f"{which}_weight"] * inv_std
+
+    attend = (p["in_proj_weight"], p["in_proj_bias"], p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+    h = _layer_norm(x, p["norm1_weight"], p["norm1_bias"], eps) if norm_first else x
+    attended, cache = multi_head_attention_forward(h, h, h, num_heads, *attend)
+    if norm_first:
+        s = x + attended
+        ds = dout + norm_backward(_feed_forward_backward(dout, _layer_norm(s, p["norm2_weight"], p["norm2_bias"], eps),
+                                                         p, grads), s, "norm2")
+        return ds + norm_backward(_self_attention_backward(ds, cache, grads), x, "norm1"), grads
+    y = _layer_norm(x + attended, p["norm1_weight"], p["norm1_bias"], eps)
+    dr = norm_backward(dout, y + _feed_forward(y, p), "norm2")
+    da = norm_backward(dr + _feed_forward_backward(dr, y, p, grads), x + attended, "norm1")
+    return da + _self_attention_backward(da, cache, grads), grads
+
+
+@mistake("attention.transformer_encoder_layer_backward",
+         "ReLU's backward applied to the gradient (np.maximum(dhidden, 0)), not masked by its input",
+         "Pass the gradient where the ReLU's INPUT was positive: dhidden * (h @ W1.T + b1 > 0).")
+def encoder_backward_relu_on_gradient(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                      causal=False, eps=1e-5):
+    p, grads = params, {}
+
+    def ffn_backward(d, h):
+        hidden = np.maximum(h @ p["linear1_weight"].T + p["linear1_bias"], 0.0)
+        grads["linear2_weight"], grads["linear2_bias"] = _rows(d).T @ _rows(hidden), _rows(d).sum(axis=0)
+        dbefore = np.maximum(d @ p["linear2_weight"], 0.0)
+        grads["linear1_weight"], grads["linear1_bias"] = _rows(dbefore).T @ _rows(h), _rows(dbefore).sum(axis=0)
+        return dbefore @ p["linear1_weight"]
+
+    attend = (p["in_proj_weight"], p["in_proj_bias"], p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+    h = _layer_norm(x, p["norm1_weight"], p["norm1_bias"], eps) if norm_first else x
+    attended, cache = multi_head_attention_forward(h, h, h, num_heads, *attend)
+    a = x + attended
+    if norm_first:
+        h2 = _layer_norm(a, p["norm2_weight"], p["norm2_bias"], eps)
+        ds = dout + _layer_norm_backward(ffn_backward(dout, h2), a, p, "norm2", eps, grads)
+        return ds + _layer_norm_backward(_self_attention_backward(ds, cache, grads), x, p, "norm1", eps, grads), grads
+    y = _layer_norm(a, p["norm1_weight"], p["norm1_bias"], eps)
+    dr = _layer_norm_backward(dout, y + _feed_forward(y, p), p, "norm2", eps, grads)
+    da = _layer_norm_backward(dr + ffn_backward(dr, y), a, p, "norm1", eps, grads)
+    return da + _self_attention_backward(da, cache, grads), grads
+
+
+@mistake("attention.transformer_encoder_layer_backward", "post-norm's backward even with norm_first",
+         "With norm_first=True the norms come BEFORE the sublayers: ds = dout + LN2'(ffn'(dout)), "
+         "then dx = ds + LN1'(attend'(ds)).")
+def encoder_backward_always_post_norm(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                      causal=False, eps=1e-5):
+    p, grads = params, {}
+    attended, cache = multi_head_attention_forward(x, x, x, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                                   p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+    y = _layer_norm(x + attended, p["norm1_weight"], p["norm1_bias"], eps)
+    dr = _layer_norm_backward(dout, y + _feed_forward(y, p), p, "norm2", eps, grads)
+    da = _layer_norm_backward(dr + _feed_forward_backward(dr, y, p, grads), x + attended, p, "norm1", eps, grads)
+    return da + _self_attention_backward(da, cache, grads), grads

@@ -258,3 +258,48 @@ ENCODER = [  # (label, N, T, E, heads, dim_feedforward, norm_first, padding, cau
 for label, N, T, E, heads, ff, norm_first, padding, causal, eps in ENCODER:
     case("attention.transformer_encoder_layer_forward", label,
          encoder_build(N, T, E, heads, ff, norm_first, padding, causal, eps), encoder_oracle)
+
+
+# ============================================================================ transformer_encoder_layer_backward
+def encoder_backward_oracle(dout, x, params, heads, norm_first=False, key_padding_mask=None, causal=False, eps=1e-5):
+    """torch autograd of sum(out * dout) through the training-mode layer: (dx, {name: gradient})."""
+    N, T, E = x.shape
+    layer = torch.nn.TransformerEncoderLayer(E, heads, dim_feedforward=params["linear1_weight"].shape[0],
+                                             dropout=0.0, batch_first=True, norm_first=norm_first,
+                                             layer_norm_eps=eps).double()
+    layer.train()
+    layer.load_state_dict({NAMES[k]: t64(v) for k, v in params.items()})
+    src_mask = bool_tensor(np.triu(np.ones((T, T), dtype=bool), 1)) if causal else None
+    padding = None if key_padding_mask is None else bool_tensor(key_padding_mask)
+    xt = leaf(x)
+    out = layer(xt, src_mask=src_mask, src_key_padding_mask=padding)
+    torch_params = dict(layer.named_parameters())
+    wanted = [xt] + [torch_params[NAMES[k]] for k in params]
+    dx, *dparams = torch.autograd.grad(out, wanted, grad_outputs=t64(dout))
+    return dx, dict(zip(params, dparams))
+
+
+def encoder_backward_build(N, T, E, heads, ff, norm_first, padding=None, causal=False, eps=None):
+    """As the forward's cases; "kink" in the label: hidden unit 1's pre-activation is exactly 0 everywhere."""
+    forward = encoder_build(N, T, E, heads, ff, norm_first, padding, causal, eps)
+
+    def build(rng, kink=False):
+        (x, params, heads_), kwargs = forward(rng)
+        if kink:
+            params["linear1_weight"][1], params["linear1_bias"][1] = 0.0, 0.0
+        return call(rng.normal(size=(N, T, E)), x, params, heads_, **kwargs)
+    return build
+
+
+ENCODER_BACKWARD = [  # (label, N, T, E, heads, dim_feedforward, norm_first, padding, causal, eps)
+    ("post-norm-N3-T5-E6-h2-F10", 3, 5, 6, 2, 10, False, None, False, None),
+    ("pre-norm-N3-T5-E6-h2-F10", 3, 5, 6, 2, 10, True, None, False, None),
+    ("post-norm-N2-T6-E8-h4-F5-padding-causal-eps0.01-kink", 2, 6, 8, 4, 5, False, "some", True, 0.01),
+    ("pre-norm-N3-T4-E6-h3-F7-padding-causal-eps0.01", 3, 4, 6, 3, 7, True, "some", True, 0.01),
+    ("post-norm-N3-T5-E4-h2-F6-one-sequence-all-padding", 3, 5, 4, 2, 6, False, "all", False, None),
+    ("pre-norm-N2-T5-E4-h2-F6-one-sequence-all-padding-eps0.1", 2, 5, 4, 2, 6, True, "all", False, 0.1),
+]
+for label, N, T, E, heads, ff, norm_first, padding, causal, eps in ENCODER_BACKWARD:
+    build = encoder_backward_build(N, T, E, heads, ff, norm_first, padding, causal, eps)
+    case("attention.transformer_encoder_layer_backward", label,
+         lambda rng, b=build, kink="kink" in label: b(rng, kink), encoder_backward_oracle)

@@ -144,3 +144,70 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
     x = layernorm_forward(x + self_attention(x), p["norm1_weight"], p["norm1_bias"], eps)
     x = layernorm_forward(x + feed_forward(x), p["norm2_weight"], p["norm2_bias"], eps)
     return x
+
+
+def layernorm_backward(dout, x, gamma, eps):
+    """The assignment's layernorm backward (its cache rebuilt from x): (dx, dgamma, dbeta)."""
+    D = x.shape[-1]
+    mu = np.mean(x, axis=-1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(np.var(x, axis=-1, keepdims=True) + eps)
+    x_hat = (x - mu) * inv_std
+    dgamma = np.sum((dout * x_hat).reshape(-1, D), axis=0)
+    dbeta = np.sum(dout.reshape(-1, D), axis=0)
+    dx_hat = dout * gamma
+    dx = inv_std / D * (D * dx_hat - np.sum(dx_hat, axis=-1, keepdims=True)
+                        - x_hat * np.sum(dx_hat * x_hat, axis=-1, keepdims=True))
+    return dx, dgamma, dbeta
+
+
+def relu_backward(dout, cache):
+    x = cache
+    dx = dout.copy()
+    dx[x <= 0] = 0
+    return dx
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    p = params
+    grads = {}
+
+    def self_attention_forward(h):
+        return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def self_attention_backward(dout, cache):
+        dq, dk, dv, dw_in, db_in, dw_out, db_out = multi_head_attention_backward(dout, cache)
+        grads["in_proj_weight"], grads["in_proj_bias"] = dw_in, db_in
+        grads["out_proj_weight"], grads["out_proj_bias"] = dw_out, db_out
+        return dq + dk + dv
+
+    def feed_forward_forward(h):
+        hidden, fc1_cache = affine_forward(h, p["linear1_weight"], p["linear1_bias"])
+        out, fc2_cache = affine_forward(np.maximum(0, hidden), p["linear2_weight"], p["linear2_bias"])
+        return out, (fc1_cache, hidden, fc2_cache)
+
+    def feed_forward_backward(dout, cache):
+        fc1_cache, hidden, fc2_cache = cache
+        drelu, grads["linear2_weight"], grads["linear2_bias"] = affine_backward(dout, fc2_cache)
+        dh, grads["linear1_weight"], grads["linear1_bias"] = affine_backward(relu_backward(drelu, hidden), fc1_cache)
+        return dh
+
+    def norm_backward(dout, h, which):
+        dh, grads[which + "_weight"], grads[which + "_bias"] = layernorm_backward(dout, h, p[which + "_weight"], eps)
+        return dh
+
+    if norm_first:
+        attn_out, attn_cache = self_attention_forward(layernorm_forward(x, p["norm1_weight"], p["norm1_bias"], eps))
+        x1 = x + attn_out
+        _, ffn_cache = feed_forward_forward(layernorm_forward(x1, p["norm2_weight"], p["norm2_bias"], eps))
+        dx1 = dout + norm_backward(feed_forward_backward(dout, ffn_cache), x1, "norm2")
+        dx = dx1 + norm_backward(self_attention_backward(dx1, attn_cache), x, "norm1")
+        return dx, grads
+    attn_out, attn_cache = self_attention_forward(x)
+    x1 = layernorm_forward(x + attn_out, p["norm1_weight"], p["norm1_bias"], eps)
+    ffn_out, ffn_cache = feed_forward_forward(x1)
+    dsum2 = norm_backward(dout, x1 + ffn_out, "norm2")
+    dsum1 = norm_backward(dsum2 + feed_forward_backward(dsum2, ffn_cache), x + attn_out, "norm1")
+    dx = dsum1 + self_attention_backward(dsum1, attn_cache)
+    return dx, grads

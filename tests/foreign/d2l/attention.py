@@ -123,3 +123,51 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         return X + ffn(layer_norm(X, p["norm2_weight"], p["norm2_bias"], eps))
     Y = add_norm(x, attention(x), "norm1")
     return add_norm(Y, ffn(Y), "norm2")
+
+
+def layer_norm_backward(dY, X, gamma, eps):
+    """layer_norm's steps in reverse: (dX, dgamma, dbeta), the parameter gradients summed over batch and time."""
+    mean = X.mean(axis=-1, keepdims=True)
+    std = np.sqrt(((X - mean) ** 2).mean(axis=-1, keepdims=True) + eps)
+    X_hat = (X - mean) / std
+    dX_hat = dY * gamma
+    dX = (dX_hat - dX_hat.mean(axis=-1, keepdims=True) - X_hat * (dX_hat * X_hat).mean(axis=-1, keepdims=True)) / std
+    return dX, (dY * X_hat).sum(axis=(0, 1)), dY.sum(axis=(0, 1))
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    p, grads = params, {}
+
+    def attention(X):
+        return multi_head_attention_forward(X, X, X, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def attention_backward(dY, cache):
+        dQ, dK, dV, *dW = multi_head_attention_backward(dY, cache)
+        grads.update(zip(["in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"], dW))
+        return dQ + dK + dV
+
+    def ffn_backward(dY, X):  # PositionWiseFFN: dense1, relu, dense2, in reverse
+        H = X @ p["linear1_weight"].T + p["linear1_bias"]
+        grads["linear2_weight"] = np.einsum("bto,bth->oh", dY, np.maximum(H, 0))
+        grads["linear2_bias"] = dY.sum(axis=(0, 1))
+        dH = (dY @ p["linear2_weight"]) * (H > 0)
+        grads["linear1_weight"], grads["linear1_bias"] = np.einsum("bth,bti->hi", dH, X), dH.sum(axis=(0, 1))
+        return dH @ p["linear1_weight"]
+
+    def norm_backward(dY, X, which):
+        dX, grads[which + "_weight"], grads[which + "_bias"] = layer_norm_backward(dY, X, p[which + "_weight"], eps)
+        return dX
+
+    if norm_first:
+        A, attention_cache = attention(layer_norm(x, p["norm1_weight"], p["norm1_bias"], eps))
+        X = x + A
+        dX = dout + norm_backward(ffn_backward(dout, layer_norm(X, p["norm2_weight"], p["norm2_bias"], eps)), X, "norm2")
+        return dX + norm_backward(attention_backward(dX, attention_cache), x, "norm1"), grads
+    A, attention_cache = attention(x)
+    Y = layer_norm(x + A, p["norm1_weight"], p["norm1_bias"], eps)
+    F = np.maximum(Y @ p["linear1_weight"].T + p["linear1_bias"], 0) @ p["linear2_weight"].T + p["linear2_bias"]
+    dS2 = norm_backward(dout, Y + F, "norm2")  # AddNorm 2 in reverse: the sum Y + ffn(Y)
+    dS1 = norm_backward(dS2 + ffn_backward(dS2, Y), x + A, "norm1")  # AddNorm 1: the sum x + attention(x)
+    return dS1 + attention_backward(dS1, attention_cache), grads

@@ -121,7 +121,17 @@ class LayerNormalization:
         mu = x.mean(axis=-1, keepdims=True)
         xc = x - mu
         std = np.sqrt(np.mean(xc ** 2, axis=-1, keepdims=True) + self.eps)
+        self.xn, self.std = xc / std, std
         return self.gamma * xc / std + self.beta
+
+    def backward(self, dout):
+        self.dgamma = np.sum(dout * self.xn, axis=(0, 1))
+        self.dbeta = np.sum(dout, axis=(0, 1))
+        dxn = dout * self.gamma
+        D = dxn.shape[-1]
+        dxn_sum = np.sum(dxn, axis=-1, keepdims=True)
+        dxn_xn = np.sum(dxn * self.xn, axis=-1, keepdims=True)
+        return (dxn - dxn_sum / D - self.xn * dxn_xn / D) / self.std
 
 
 class Relu:
@@ -130,6 +140,11 @@ class Relu:
         out = x.copy()
         out[self.mask] = 0
         return out
+
+    def backward(self, dout):
+        dout = dout.copy()
+        dout[self.mask] = 0
+        return dout
 
 
 class TransformerEncoderLayer:
@@ -157,6 +172,29 @@ class TransformerEncoderLayer:
             return x + self.feed_forward(self.norm2.forward(x))
         x = self.norm1.forward(x + attend(x))
         return self.norm2.forward(x + self.feed_forward(x))
+
+    def backward(self, dout):
+        """The layers in reverse; a residual branch adds its input's gradient to the sublayer's."""
+        def feed_forward_backward(d):
+            for layer in reversed(self.ffn):
+                d = layer.backward(d)
+            return d
+
+        def attend_backward(d):
+            return sum(self.self_attn.backward(d))  # query, key and value are the same x
+
+        if self.norm_first:
+            dx = dout + self.norm2.backward(feed_forward_backward(dout))
+            dx = dx + self.norm1.backward(attend_backward(dx))
+        else:
+            dx = self.norm2.backward(dout)
+            dx = self.norm1.backward(dx + feed_forward_backward(dx))
+            dx = dx + attend_backward(dx)
+        linear1, _, linear2 = self.ffn
+        grads = dict(self.self_attn.grads, linear1_weight=linear1.dW, linear1_bias=linear1.db, linear2_weight=linear2.dW,
+                     linear2_bias=linear2.db, norm1_weight=self.norm1.dgamma, norm1_bias=self.norm1.dbeta,
+                     norm2_weight=self.norm2.dgamma, norm2_bias=self.norm2.dbeta)
+        return dx, grads
 
 
 def scaled_dot_product_attention(q, k, v, mask=None, causal=False):
@@ -190,3 +228,10 @@ def sinusoidal_positional_encoding(T, d):
 def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
                                       eps=1e-5):
     return TransformerEncoderLayer(params, num_heads, norm_first, eps).forward(x, key_padding_mask, causal)
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    layer = TransformerEncoderLayer(params, num_heads, norm_first, eps)
+    layer.forward(x, key_padding_mask, causal)
+    return layer.backward(dout)

@@ -122,3 +122,72 @@ def transformer_encoder_layer_forward(x: Array, params: dict, num_heads: int, no
         return np.asfortranarray(x + ffn(norm(x, "norm2")))
     x = norm(x + attend(x), "norm1")
     return np.asfortranarray(norm(x + ffn(x), "norm2"))
+
+
+@dataclass
+class NormCache:
+    xhat: Array
+    inv_std: Array  # (N, T, 1)
+    gamma: Array
+
+
+def _norm_with_cache(h: Array, gamma: Array, beta: Array, eps: float):
+    centred = h - h.mean(axis=2)[:, :, None]
+    inv_std = 1.0 / np.sqrt((centred ** 2).mean(axis=2) + eps)[:, :, None]
+    return centred * inv_std * gamma + beta, NormCache(centred * inv_std, inv_std, gamma)
+
+
+def _norm_backward(dy: Array, cache: NormCache):
+    dxhat = dy * cache.gamma
+    correction = dxhat.mean(axis=2)[:, :, None] + cache.xhat * (dxhat * cache.xhat).mean(axis=2)[:, :, None]
+    return (dxhat - correction) * cache.inv_std, (dy * cache.xhat).sum(axis=(0, 1)), dy.sum(axis=(0, 1))
+
+
+def transformer_encoder_layer_backward(dout: Array, x: Array, params: dict, num_heads: int, norm_first: bool = False,
+                                       key_padding_mask=None, causal: bool = False, eps: float = 1e-5) -> list:
+    p = params
+    grads: dict[str, Array] = {}
+
+    def norm(h, which):
+        return _norm_with_cache(h, p[which + "_weight"], p[which + "_bias"], eps)
+
+    def norm_back(d, cache, which):
+        dh, grads[which + "_weight"], grads[which + "_bias"] = _norm_backward(d, cache)
+        return dh
+
+    def attend(h):
+        return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def attend_back(d, cache):
+        dq, dk, dv, *rest = multi_head_attention_backward(d, cache)
+        grads.update(zip(["in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"], rest))
+        return dq + dk + dv
+
+    def ffn(h):
+        pre = np.tensordot(h, p["linear1_weight"], axes=([2], [1])) + p["linear1_bias"]
+        return np.tensordot(np.maximum(pre, 0.0), p["linear2_weight"], axes=([2], [1])) + p["linear2_bias"], pre
+
+    def ffn_back(d, h, pre):
+        grads["linear2_weight"] = np.tensordot(d, np.maximum(pre, 0.0), axes=([0, 1], [0, 1]))
+        grads["linear2_bias"] = d.sum(axis=(0, 1))
+        dpre = np.tensordot(d, p["linear2_weight"], axes=([2], [0])) * (pre > 0.0)
+        grads["linear1_weight"] = np.asfortranarray(np.tensordot(dpre, h, axes=([0, 1], [0, 1])))
+        grads["linear1_bias"] = dpre.sum(axis=(0, 1))
+        return np.tensordot(dpre, p["linear1_weight"], axes=([2], [0]))
+
+    if norm_first:
+        h1, norm1 = norm(x, "norm1")
+        attended, attention_cache = attend(h1)
+        h2, norm2 = norm(x + attended, "norm2")
+        ds = dout + norm_back(ffn_back(dout, h2, ffn(h2)[1]), norm2, "norm2")
+        dx = ds + norm_back(attend_back(ds, attention_cache), norm1, "norm1")
+    else:
+        attended, attention_cache = attend(x)
+        y, norm1 = norm(x + attended, "norm1")
+        out, pre = ffn(y)
+        _, norm2 = norm(y + out, "norm2")
+        dr = norm_back(dout, norm2, "norm2")
+        da = norm_back(dr + ffn_back(dr, y, pre), norm1, "norm1")
+        dx = da + attend_back(da, attention_cache)
+    return [np.asfortranarray(dx), grads]

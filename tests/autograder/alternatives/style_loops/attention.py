@@ -113,6 +113,15 @@ def _layer_norm(x, gamma, beta, eps):
     return out
 
 
+def _ffn(h, p):
+    """The position-wise network, one position at a time."""
+    out = np.empty_like(h)
+    for idx in np.ndindex(*h.shape[:-1]):
+        hidden = [max(0.0, a) for a in p["linear1_weight"] @ h[idx] + p["linear1_bias"]]
+        out[idx] = p["linear2_weight"] @ np.array(hidden) + p["linear2_bias"]
+    return out
+
+
 def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, key_padding_mask=None, causal=False,
                                       eps=1e-5):
     p = params
@@ -121,18 +130,79 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
                                             p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)[0]
 
-    def ffn(h):
-        out = np.empty_like(h)
-        for idx in np.ndindex(*h.shape[:-1]):
-            hidden = [max(0.0, a) for a in p["linear1_weight"] @ h[idx] + p["linear1_bias"]]
-            out[idx] = p["linear2_weight"] @ np.array(hidden) + p["linear2_bias"]
-        return out
-
     def norm(h, which):
         return _layer_norm(h, p[which + "_weight"], p[which + "_bias"], eps)
 
     if norm_first:
         x = x + attend(norm(x, "norm1"))
-        return x + ffn(norm(x, "norm2"))
+        return x + _ffn(norm(x, "norm2"), p)
     x = norm(x + attend(x), "norm1")
-    return norm(x + ffn(x), "norm2")
+    return norm(x + _ffn(x, p), "norm2")
+
+
+def _layer_norm_backward(dy, x, gamma, eps):
+    """One position at a time: (dx, dgamma, dbeta)."""
+    dx, dgamma, dbeta = np.empty_like(x), np.zeros(x.shape[-1]), np.zeros(x.shape[-1])
+    E = x.shape[-1]
+    for idx in np.ndindex(*x.shape[:-1]):
+        row = [float(value) for value in x[idx]]
+        mean = math.fsum(row) / E
+        inv_std = 1.0 / math.sqrt(math.fsum((r - mean) ** 2 for r in row) / E + eps)
+        xhat = (x[idx] - mean) * inv_std
+        dgamma += dy[idx] * xhat
+        dbeta += dy[idx]
+        g = dy[idx] * gamma
+        dx[idx] = inv_std * (g - math.fsum(g) / E - xhat * math.fsum(g * xhat) / E)
+    return dx, dgamma, dbeta
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    p = params
+    grads = {name: np.zeros_like(value) for name, value in p.items()}
+
+    def norm(h, which):
+        return _layer_norm(h, p[which + "_weight"], p[which + "_bias"], eps)
+
+    def norm_back(d, h, which):
+        dh, dgamma, dbeta = _layer_norm_backward(d, h, p[which + "_weight"], eps)
+        grads[which + "_weight"] += dgamma
+        grads[which + "_bias"] += dbeta
+        return dh
+
+    def ffn_back(d, h):
+        dh = np.empty_like(h)
+        for idx in np.ndindex(*h.shape[:-1]):
+            pre = p["linear1_weight"] @ h[idx] + p["linear1_bias"]
+            hidden = np.array([max(0.0, a) for a in pre])
+            grads["linear2_weight"] += np.outer(d[idx], hidden)
+            grads["linear2_bias"] += d[idx]
+            dpre = np.array([g if a > 0 else 0.0 for g, a in zip(d[idx] @ p["linear2_weight"], pre)])
+            grads["linear1_weight"] += np.outer(dpre, h[idx])
+            grads["linear1_bias"] += dpre
+            dh[idx] = dpre @ p["linear1_weight"]
+        return dh
+
+    def attend(h):
+        return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def attend_back(d, cache):
+        dq, dk, dv, dW, db, dWo, dbo = multi_head_attention_backward(d, cache)
+        for name, g in zip(("in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"), (dW, db, dWo, dbo)):
+            grads[name] += g
+        return dq + dk + dv
+
+    if norm_first:
+        attended, cache = attend(norm(x, "norm1"))
+        s = x + attended
+        ds = dout + norm_back(ffn_back(dout, norm(s, "norm2")), s, "norm2")
+        dx = ds + norm_back(attend_back(ds, cache), x, "norm1")
+    else:
+        attended, cache = attend(x)
+        a = x + attended
+        y = norm(a, "norm1")
+        dr = norm_back(dout, y + _ffn(y, p), "norm2")
+        da = norm_back(dr + ffn_back(dr, y), a, "norm1")
+        dx = da + attend_back(da, cache)
+    return dx, grads

@@ -84,3 +84,53 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         return x + ffn(norm(x, "norm2"))
     x = norm(x + attend(x), "norm1")
     return norm(x + ffn(x), "norm2")
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    p, grads = params, {}
+
+    def attend(h):
+        return multi_head_attention_forward(h, h, h, num_heads, p["in_proj_weight"], p["in_proj_bias"],
+                                            p["out_proj_weight"], p["out_proj_bias"], key_padding_mask, causal)
+
+    def attend_back(d, cache):
+        dq, dk, dv, *dw = multi_head_attention_backward(d, cache)
+        grads.update(zip(("in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"), dw))
+        return dq + dk + dv
+
+    def standardize(h):
+        return (h - h.mean(axis=-1, keepdims=True)) / np.sqrt(np.var(h, axis=-1, keepdims=True) + eps)
+
+    def norm(h, which):
+        return standardize(h) * p[which + "_weight"] + p[which + "_bias"]
+
+    def norm_back(d, h, which):
+        xhat, E = standardize(h), h.shape[-1]
+        grads[which + "_weight"], grads[which + "_bias"] = np.einsum("nte,nte->e", d, xhat), np.einsum("nte->e", d)
+        g = d * p[which + "_weight"]
+        projected = g.sum(axis=-1, keepdims=True) + xhat * np.einsum("nte,nte->nt", g, xhat)[..., np.newaxis]
+        return (E * g - projected) / (E * np.sqrt(np.var(h, axis=-1, keepdims=True) + eps))
+
+    def ffn_back(d, h):
+        pre = np.einsum("nte,fe->ntf", h, p["linear1_weight"]) + p["linear1_bias"]
+        grads["linear2_weight"] = np.einsum("nte,ntf->ef", d, np.clip(pre, 0.0, None))
+        grads["linear2_bias"] = np.einsum("nte->e", d)
+        dpre = np.where(pre > 0, np.einsum("nte,ef->ntf", d, p["linear2_weight"]), 0.0)
+        grads["linear1_weight"], grads["linear1_bias"] = np.einsum("ntf,nte->fe", dpre, h), np.einsum("ntf->f", dpre)
+        return np.einsum("ntf,fe->nte", dpre, p["linear1_weight"])
+
+    def ffn(h):
+        hidden = np.clip(np.einsum("nte,fe->ntf", h, p["linear1_weight"]) + p["linear1_bias"], 0.0, None)
+        return np.einsum("ntf,ef->nte", hidden, p["linear2_weight"]) + p["linear2_bias"]
+
+    if norm_first:
+        attended, cache = attend(norm(x, "norm1"))
+        s = x + attended
+        ds = dout + norm_back(ffn_back(dout, norm(s, "norm2")), s, "norm2")
+        return ds + norm_back(attend_back(ds, cache), x, "norm1"), grads
+    attended, cache = attend(x)
+    y = norm(x + attended, "norm1")
+    dr = norm_back(dout, y + ffn(y), "norm2")
+    da = norm_back(dr + ffn_back(dr, y), x + attended, "norm1")
+    return da + attend_back(da, cache), grads

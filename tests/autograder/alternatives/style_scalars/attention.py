@@ -94,3 +94,59 @@ def transformer_encoder_layer_forward(x, params, num_heads, norm_first=False, ke
         return x + ffn(norm(x, "norm2"))
     x = norm(x + attend(x), "norm1")
     return norm(x + ffn(x), "norm2")
+
+
+def _moments(h, eps):
+    mean = np.mean(h, axis=-1, keepdims=True)
+    return mean, 1.0 / np.sqrt(np.mean(h * h, axis=-1, keepdims=True) - mean * mean + eps)
+
+
+def transformer_encoder_layer_backward(dout, x, params, num_heads, norm_first=False, key_padding_mask=None,
+                                       causal=False, eps=1e-5):
+    g = {}
+
+    def layer_norm(h, which):
+        mean, inv_std = _moments(h, eps)
+        return (h - mean) * inv_std * params[which + "_weight"] + params[which + "_bias"]
+
+    def layer_norm_grad(dy, h, which):
+        mean, inv_std = _moments(h, eps)
+        xhat = (h - mean) * inv_std
+        g[which + "_weight"] = np.sum(dy * xhat, axis=(0, 1))
+        g[which + "_bias"] = np.sum(dy, axis=(0, 1))
+        dxhat = dy * params[which + "_weight"]
+        return inv_std * (dxhat - np.mean(dxhat, axis=-1, keepdims=True)
+                          - xhat * np.mean(dxhat * xhat, axis=-1, keepdims=True))
+
+    def ffn_grad(dy, h):
+        pre = np.dot(h, params["linear1_weight"].T) + params["linear1_bias"]
+        g["linear2_weight"] = np.tensordot(dy, pre * (pre > 0), axes=([0, 1], [0, 1]))
+        g["linear2_bias"] = np.sum(dy, axis=(0, 1))
+        dpre = np.dot(dy, params["linear2_weight"]) * (pre > 0)
+        g["linear1_weight"] = np.tensordot(dpre, h, axes=([0, 1], [0, 1]))
+        g["linear1_bias"] = np.sum(dpre, axis=(0, 1))
+        return np.dot(dpre, params["linear1_weight"])
+
+    def attention(h):
+        return multi_head_attention_forward(h, h, h, num_heads, params["in_proj_weight"], params["in_proj_bias"],
+                                            params["out_proj_weight"], params["out_proj_bias"], key_padding_mask,
+                                            causal)
+
+    def attention_grad(dy, cache):
+        dq, dk, dv, g["in_proj_weight"], g["in_proj_bias"], g["out_proj_weight"], g["out_proj_bias"] = \
+            multi_head_attention_backward(dy, cache)
+        return dq + dk + dv
+
+    if norm_first:
+        a, cache = attention(layer_norm(x, "norm1"))
+        dmid = dout + layer_norm_grad(ffn_grad(dout, layer_norm(x + a, "norm2")), x + a, "norm2")
+        dx = dmid + layer_norm_grad(attention_grad(dmid, cache), x, "norm1")
+    else:
+        a, cache = attention(x)
+        y = layer_norm(x + a, "norm1")
+        hidden = np.dot(y, params["linear1_weight"].T) + params["linear1_bias"]
+        r = y + np.dot(hidden * (hidden > 0), params["linear2_weight"].T) + params["linear2_bias"]
+        dr = layer_norm_grad(dout, r, "norm2")
+        dsum = layer_norm_grad(dr + ffn_grad(dr, y), x + a, "norm1")
+        dx = dsum + attention_grad(dsum, cache)
+    return dx, g
