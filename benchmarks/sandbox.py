@@ -170,7 +170,7 @@ HOARD = """
 
 def _proportional_bytes(pids):
     """The memory the submission made that `pids` hold together: anonymous and shared-memory pages, each page
-    shared by k of them counted 1/k to each (proportional set size), which is what the limit bounds. Resident
+    shared by k of them counted 1/k to each (proportional set size), which is what the watchdog bounds. Resident
     sizes would count NumPy's pages once per process; file pages (NumPy's libraries, already in the host's page
     cache and charged there) are left out."""
     total = 0
@@ -184,12 +184,12 @@ def _proportional_bytes(pids):
     return total
 
 
-def _cgroup_peak_bytes(pids, prefix):
-    """The largest peak charge (memory.peak, v2, or memory.max_usage_in_bytes, v1) among the sandbox cgroups
-    (folders named prefix...) that any of `pids` is in; None when none of them is in one."""
+def _cgroup_peak_bytes(pids):
+    """The largest peak charge among the sandbox cgroups (cgroup.PREFIX...) that any of `pids` is in; None when
+    none of them is in one."""
     from autograder.sandbox import cgroup
 
-    peak = None
+    folders = set()
     for pid in pids:
         try:
             lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
@@ -197,16 +197,10 @@ def _cgroup_peak_bytes(pids, prefix):
             continue
         for line in lines:
             _, controllers, path = line.split(":", 2)
-            if not Path(path).name.startswith(prefix) or controllers not in ("", "memory"):
-                continue
-            folder = cgroup.ROOT / ("memory" if controllers else "") / path.lstrip("/")
-            for name in ("memory.peak", "memory.max_usage_in_bytes"):
-                try:
-                    peak = max(peak or 0, int((folder / name).read_text()))
-                    break
-                except (OSError, ValueError):
-                    continue
-    return peak
+            if Path(path).name.startswith(cgroup.PREFIX) and controllers in ("", "memory"):
+                folders.add(cgroup.ROOT / ("memory" if controllers else "") / path.lstrip("/"))
+    peaks = [peak for peak in map(cgroup.peak_bytes, folders) if peak is not None]
+    return max(peaks, default=None)
 
 
 def sandbox_memory_row(timeout=3.0):
@@ -225,7 +219,7 @@ def sandbox_memory_row(timeout=3.0):
         charged, held = None, 0
         while check.poll() is None:
             pids = cgroup._descendants(check.pid)[1:]
-            peak = _cgroup_peak_bytes(pids, cgroup.PREFIX)
+            peak = _cgroup_peak_bytes(pids)
             charged = charged if peak is None else max(charged or 0, peak)
             held = max(held, _proportional_bytes(pids))
             time.sleep(0.02)

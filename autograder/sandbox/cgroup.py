@@ -71,6 +71,17 @@ def _sweep(base):
         stale.remove()
 
 
+
+def peak_bytes(folder):
+    """The most memory the cgroup `folder` has held: memory.peak (v2) or memory.max_usage_in_bytes (v1); None
+    when neither can be read (not a memory group, or the kernel does not say)."""
+    for name in ("memory.peak", "memory.max_usage_in_bytes"):
+        try:
+            return int((Path(folder) / name).read_text())
+        except (OSError, ValueError):
+            continue
+    return None
+
 class Group:
     """One sandbox's cgroup (one folder per hierarchy): made, joined by the zygote, killed and removed."""
 
@@ -119,16 +130,6 @@ class Group:
             except (OSError, ValueError):
                 pass
         return found
-
-    def peak_bytes(self):
-        """The most memory the group has held (None if the kernel does not say)."""
-        for folder in self.folders:
-            for name in ("memory.peak", "memory.max_usage_in_bytes"):
-                try:
-                    return int((folder / name).read_text())
-                except (OSError, ValueError):
-                    continue
-        return None
 
     def remove(self):
         """Kill every process in the group, then remove it."""
