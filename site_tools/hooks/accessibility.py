@@ -89,10 +89,10 @@ def notebook_alt_texts(output: str, notebook: Path) -> str:
         end = starts[i + 1].start() if i + 1 < len(starts) else len(output)
         segment = output[m.start():end]
         cell = cells.get(m.group("id"), {})
-        alts = figure_alts(cell)
-        if len(alts) < image_count(cell):
+        alts, images = figure_alts(cell), image_count(cell)
+        if len(alts) < images:
             log.warning("%s, cell %s: %d figure(s) without alt text (the cell metadata's \"alt\" list; "
-                        "see site_tools/figure_alt.py)", notebook.name, m.group("id"), image_count(cell) - len(alts))
+                        "see site_tools/figure_alt.py)", notebook.name, m.group("id"), images - len(alts))
         remaining = iter(alts)
 
         def repl(_: re.Match[str], remaining=remaining) -> str:
